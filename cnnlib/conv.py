@@ -1,0 +1,273 @@
+"""2-D correlation and the convolutional layer's forward and backward passes.
+
+Conventions (the same in every cnnlib module)::
+
+    x:   (N, C, H, W)      a batch of N images with C channels
+    w:   (K, C, KH, KW)    K kernels, each spanning all C channels
+    b:   (K,) or None      one bias per kernel
+    out: (N, K, H', W')    H' = (H + 2*padding - KH) // stride + 1, same for W'
+
+Like every deep-learning library, the "convolution" layer computes a
+*correlation*: the kernel is not rotated. ``convolve2d`` is the textbook
+convolution (kernel rotated by 180 degrees) for comparison with ``scipy.signal``.
+
+Two twins with identical signatures compute the layer:
+``conv2d_forward_naive``/``conv2d_backward_naive`` are plain loops that read
+like the maths; ``conv2d_forward``/``conv2d_backward`` gather every window with
+``image_sections`` and do one matrix product per result. Their caches are the
+same tuple ``(x, w, b, stride, padding)``, so either backward accepts either
+forward's cache.
+
+dtypes: float32 and float64 are kept. ``out`` has the common dtype of ``x`` and
+``w`` (``numpy.result_type``); ``dx``, ``dw`` and ``db`` have the dtypes of
+``x``, ``w`` and ``b``. Integer inputs (e.g. uint8 images) are turned into float64.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from cnnlib._checks import (as_float_array, check_choice, check_finite, check_kernel_size,
+                            check_ndim, check_nonnegative_int, check_positive_int, check_shape)
+
+
+def conv_output_size(size, kernel_size, stride=1, padding=0):
+    """Output length along one axis: ``(size + 2*padding - kernel_size) // stride + 1``.
+
+    Raises ValueError if the kernel is larger than the padded input, or if
+    stride/kernel_size are not positive or padding is negative.
+    """
+    size = check_positive_int("input size", size)
+    kernel_size = check_positive_int("kernel size", kernel_size)
+    stride = check_positive_int("stride", stride)
+    padding = check_nonnegative_int("padding", padding)
+    padded = size + 2 * padding
+    if kernel_size > padded:
+        raise ValueError(
+            f"kernel size {kernel_size} is larger than the padded input: "
+            f"{size} + 2*{padding} = {padded}; expected kernel size <= {padded}"
+        )
+    return (padded - kernel_size) // stride + 1
+
+
+# --------------------------------------------------------------------------- 2-D arrays
+
+def _check_image_kernel(image, kernel, mode):
+    image = np.asarray(image)
+    kernel = np.asarray(kernel)
+    check_ndim("image", image, 2, "(H, W)")
+    check_ndim("kernel", kernel, 2, "(KH, KW)")
+    check_choice("mode", mode, ("valid", "full", "same"))
+    if mode == "valid" and (kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]):
+        raise ValueError(
+            f"mode 'valid' needs a kernel no larger than the image, "
+            f"got kernel {kernel.shape} and image {image.shape}"
+        )
+    return image, kernel
+
+
+def _correlate_valid(image, kernel):
+    """Valid correlation of 2-D arrays: (H, W) and (KH, KW) -> (H-KH+1, W-KW+1)."""
+    windows = sliding_window_view(image, kernel.shape)  # (H', W', KH, KW), a view
+    return np.tensordot(windows, kernel, axes=([2, 3], [0, 1]))  # (H', W')
+
+
+def _correlate(image, kernel, mode, same_offset):
+    kh, kw = kernel.shape
+    if mode == "valid":
+        return _correlate_valid(image, kernel)
+    full = _correlate_valid(np.pad(image, ((kh - 1, kh - 1), (kw - 1, kw - 1))), kernel)
+    if mode == "full":
+        return full  # (H+KH-1, W+KW-1)
+    top, left = same_offset(kh), same_offset(kw)
+    h, w = image.shape
+    return full[top:top + h, left:left + w].copy()  # (H, W), centred like scipy
+
+
+def correlate2d(image, kernel, mode="valid"):
+    """Slide ``kernel`` over ``image`` and sum the products (no rotation).
+
+    image: (H, W); kernel: (KH, KW). Output shape by mode:
+    "valid" (H-KH+1, W-KW+1), "full" (H+KH-1, W+KW-1), "same" (H, W).
+    Same numbers as ``scipy.signal.correlate2d(image, kernel, mode)``,
+    including where "same" centres an even-sized kernel (the window's centre is
+    its element ``KH // 2``).
+    """
+    image, kernel = _check_image_kernel(image, kernel, mode)
+    return _correlate(image, kernel, mode, same_offset=lambda k: k // 2)
+
+
+def convolve2d(image, kernel, mode="valid"):
+    """Convolution: correlation with the kernel rotated by 180 degrees.
+
+    image: (H, W); kernel: (KH, KW); output shapes as in ``correlate2d``.
+    Same numbers as ``scipy.signal.convolve2d(image, kernel, mode)``
+    (for "same" the rotated kernel's centre is its element ``(KH - 1) // 2``).
+    """
+    image, kernel = _check_image_kernel(image, kernel, mode)
+    return _correlate(image, kernel[::-1, ::-1], mode, same_offset=lambda k: (k - 1) // 2)
+
+
+# --------------------------------------------------------------------------- batches
+
+def image_sections(x, kernel_size, stride=1, padding=0):
+    """All KH x KW windows of a batch, one per output position.
+
+    x: (N, C, H, W); kernel_size: int or (KH, KW).
+    Returns sections: (N, H', W', C, KH, KW) with
+    ``sections[n, i, j] == x_padded[n, :, i*stride:i*stride+KH, j*stride:j*stride+KW]``.
+    The result is a read-only strided view (of the zero-padded copy of ``x``
+    when padding > 0): nothing is copied, so do not write to it.
+    """
+    x = np.asarray(x)
+    check_ndim("x", x, 4, "(N, C, H, W)")
+    kh, kw = check_kernel_size(kernel_size)
+    stride = check_positive_int("stride", stride)
+    padding = check_nonnegative_int("padding", padding)
+    conv_output_size(x.shape[2], kh, stride, padding)  # validates the sizes
+    conv_output_size(x.shape[3], kw, stride, padding)
+    if padding:
+        x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(x, (kh, kw), axis=(2, 3))  # (N, C, H+2P-KH+1, W+2P-KW+1, KH, KW)
+    windows = windows[:, :, ::stride, ::stride]  # (N, C, H', W', KH, KW)
+    return windows.transpose(0, 2, 3, 1, 4, 5)  # (N, H', W', C, KH, KW)
+
+
+def _check_conv_inputs(x, w, b, stride, padding):
+    """Validate the conv layer's inputs; return them (as float arrays) and (H', W')."""
+    x = as_float_array("x", x)
+    w = as_float_array("w", w)
+    check_ndim("x", x, 4, "(N, C, H, W)")
+    check_ndim("w", w, 4, "(K, C, KH, KW)")
+    if x.shape[1] != w.shape[1]:
+        raise ValueError(
+            f"x has {x.shape[1]} channels (shape {x.shape}) but w expects {w.shape[1]} "
+            f"(shape {w.shape}); w must be (K, C, KH, KW) with C = x.shape[1]"
+        )
+    if b is not None:
+        b = as_float_array("b", b)
+        if b.shape != (w.shape[0],):
+            raise ValueError(f"b must have shape ({w.shape[0]},), one bias per kernel, got shape {b.shape}")
+    stride = check_positive_int("stride", stride)
+    padding = check_nonnegative_int("padding", padding)
+    h_out = conv_output_size(x.shape[2], w.shape[2], stride, padding)
+    w_out = conv_output_size(x.shape[3], w.shape[3], stride, padding)
+    check_finite("x", x)
+    check_finite("w", w)
+    return x, w, b, stride, padding, (h_out, w_out)
+
+
+def _check_dout(dout, cache):
+    """Validate ``dout`` against the forward pass that produced ``cache``."""
+    x, w, b, stride, padding = cache
+    h_out = conv_output_size(x.shape[2], w.shape[2], stride, padding)
+    w_out = conv_output_size(x.shape[3], w.shape[3], stride, padding)
+    dout = as_float_array("dout", dout)
+    check_shape("dout", dout, (x.shape[0], w.shape[0], h_out, w_out))
+    return dout
+
+
+def conv2d_forward(x, w, b=None, stride=1, padding=0):
+    """Vectorised conv layer: every window at once, then one matrix product.
+
+    x: (N, C, H, W); w: (K, C, KH, KW); b: (K,) or None.
+    Returns out: (N, K, H', W') and cache = (x, w, b, stride, padding).
+    """
+    x, w, b, stride, padding, _ = _check_conv_inputs(x, w, b, stride, padding)
+    dtype = np.result_type(x, w)
+    k, c, kh, kw = w.shape
+    sections = image_sections(x.astype(dtype, copy=False), (kh, kw), stride, padding)
+    n, h_out, w_out = sections.shape[:3]
+    cols = sections.reshape(n * h_out * w_out, c * kh * kw)  # (N*H'*W', C*KH*KW), the im2col copy
+    out = cols @ w.reshape(k, c * kh * kw).T.astype(dtype, copy=False)  # (N*H'*W', K)
+    if b is not None:
+        out += b.astype(dtype, copy=False)
+    out = out.reshape(n, h_out, w_out, k).transpose(0, 3, 1, 2)  # (N, K, H', W')
+    return np.ascontiguousarray(out), (x, w, b, stride, padding)
+
+
+def conv2d_backward(dout, cache):
+    """Gradients of the conv layer, vectorised.
+
+    dout: (N, K, H', W'); cache from either conv2d forward.
+    Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) (None when b was None).
+    dw is one matrix product of dout with the image sections; dx is one
+    matrix product back to the sections' shape, then each of the KH*KW
+    kernel offsets adds its strided slice into the padded input (col2im).
+    """
+    dout = _check_dout(dout, cache)
+    x, w, b, stride, padding = cache
+    dtype = np.result_type(x, w)
+    dout = dout.astype(dtype, copy=False)
+    k, c, kh, kw = w.shape
+    n, _, h, wid = x.shape
+    h_out, w_out = dout.shape[2:]
+
+    sections = image_sections(x.astype(dtype, copy=False), (kh, kw), stride, padding)
+    cols = sections.reshape(n * h_out * w_out, c * kh * kw)  # (N*H'*W', C*KH*KW)
+    dout_rows = dout.transpose(0, 2, 3, 1).reshape(n * h_out * w_out, k)  # (N*H'*W', K)
+    w_rows = w.reshape(k, c * kh * kw).astype(dtype, copy=False)  # (K, C*KH*KW)
+
+    dw = (dout_rows.T @ cols).reshape(k, c, kh, kw)  # (K, C, KH, KW)
+    db = None if b is None else dout.sum(axis=(0, 2, 3)).astype(b.dtype, copy=False)
+
+    dcols = (dout_rows @ w_rows).reshape(n, h_out, w_out, c, kh, kw)  # (N, H', W', C, KH, KW)
+    dcols = dcols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, KH, KW, H', W')
+    dx_padded = np.zeros((n, c, h + 2 * padding, wid + 2 * padding), dtype=dtype)
+    for i in range(kh):
+        for j in range(kw):
+            # kernel offset (i, j) touched rows i, i+stride, ... and cols j, j+stride, ...
+            dx_padded[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] += dcols[:, :, i, j]
+    dx = dx_padded[:, :, padding:padding + h, padding:padding + wid]  # (N, C, H, W)
+    return (np.ascontiguousarray(dx, dtype=x.dtype), dw.astype(w.dtype, copy=False), db)
+
+
+def conv2d_forward_naive(x, w, b=None, stride=1, padding=0):
+    """Conv layer as plain loops: out[n, k, i, j] = sum(window * w[k]) + b[k].
+
+    Same signature, result and cache as ``conv2d_forward``; slow, but it is
+    the definition the vectorised version is tested against.
+    """
+    x, w, b, stride, padding, (h_out, w_out) = _check_conv_inputs(x, w, b, stride, padding)
+    n_images, k_kernels, kh, kw = x.shape[0], w.shape[0], w.shape[2], w.shape[3]
+    x_padded = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    out = np.zeros((n_images, k_kernels, h_out, w_out), dtype=np.result_type(x, w))
+    for n in range(n_images):
+        for k in range(k_kernels):
+            for i in range(h_out):
+                for j in range(w_out):
+                    top, left = i * stride, j * stride
+                    window = x_padded[n, :, top:top + kh, left:left + kw]  # (C, KH, KW)
+                    out[n, k, i, j] = np.sum(window * w[k])
+                    if b is not None:
+                        out[n, k, i, j] += b[k]
+    return out, (x, w, b, stride, padding)
+
+
+def conv2d_backward_naive(dout, cache):
+    """Conv layer gradients as plain loops.
+
+    Each output value out[n, k, i, j] = sum(window * w[k]) + b[k] sends back
+    dout[n, k, i, j] * window to w[k], dout[n, k, i, j] * w[k] to the window
+    of x it read, and dout[n, k, i, j] to b[k].
+    Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) or None.
+    """
+    dout = _check_dout(dout, cache)
+    x, w, b, stride, padding = cache
+    n_images, k_kernels, h_out, w_out = dout.shape
+    kh, kw = w.shape[2], w.shape[3]
+    x_padded = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    dx_padded = np.zeros_like(x_padded)
+    dw = np.zeros_like(w)
+    db = None if b is None else np.zeros_like(b)
+    for n in range(n_images):
+        for k in range(k_kernels):
+            for i in range(h_out):
+                for j in range(w_out):
+                    top, left = i * stride, j * stride
+                    window = x_padded[n, :, top:top + kh, left:left + kw]  # (C, KH, KW)
+                    dw[k] += dout[n, k, i, j] * window
+                    dx_padded[n, :, top:top + kh, left:left + kw] += dout[n, k, i, j] * w[k]
+                    if b is not None:
+                        db[k] += dout[n, k, i, j]
+    dx = dx_padded[:, :, padding:padding + x.shape[2], padding:padding + x.shape[3]]  # (N, C, H, W)
+    return dx.copy(), dw, db
