@@ -101,7 +101,7 @@ def _load_keras_arrays():
     except Exception as err:  # keras wraps URL errors in a plain Exception
         raise MNISTDownloadError(
             "could not download full MNIST through Keras: the first load needs the network "
-            "(Keras then keeps a copy in ~/.keras/datasets). Use source='bundled' to work offline "
+            "(Keras then keeps a copy, by default in ~/.keras/datasets). Use source='bundled' to work offline "
             f"with the 5,000-digit subset shipped with cnnlib. Original error: {type(err).__name__}: {err}"
         ) from err
 
@@ -134,8 +134,10 @@ def load_mnist(n_train=1000, n_test=None, source="bundled"):
 
 
 def course_source():
-    """The MNIST source the notebooks use: ``$CNNLIB_MNIST_SOURCE`` if set (and not empty), else "bundled"."""
-    value = os.environ.get(SOURCE_ENV_VAR, "").strip()
+    """The MNIST source the notebooks use: ``$CNNLIB_MNIST_SOURCE`` if set (and not empty), else "bundled".
+
+    The variable is read case-insensitively ("keras", "Keras"); any other value raises ValueError."""
+    value = os.environ.get(SOURCE_ENV_VAR, "").strip().lower()
     if not value:
         return "bundled"
     if value not in SOURCES:
