@@ -1,0 +1,136 @@
+"""Pooling: spatially (max / average over windows) and across kernels (sum / mean / max of K maps).
+
+Spatial pooling of ``x: (N, C, H, W)`` with a ``size x size`` window moved by
+``stride`` (default: ``size``) gives ``out: (N, C, H', W')`` with
+``H' = (H - size) // stride + 1``: rows and columns that do not fill a last
+window are dropped (floor mode). Windows may overlap (stride < size); the
+backward passes then add up the gradient from every window an input is in.
+
+Ties in max pooling: if several elements of a window share the maximum, the
+WHOLE gradient of that window goes to the first of them in row-major order
+(top row first, left to right), as ``numpy.argmax`` picks it. The same rule
+holds across kernels in ``pool_kernels_*`` with mode "max": the lowest kernel
+index wins. (Splitting the gradient among tied elements would be just as
+valid a subgradient; we pick one rule and test it.)
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from cnnlib._checks import as_float_array, check_choice, check_ndim, check_positive_int, check_shape
+from cnnlib.conv import conv_output_size
+
+
+def _windows(x, size, stride):
+    """Validate and return (x, stride, windows: (N, C, H', W', size, size) view)."""
+    x = as_float_array("x", x)
+    check_ndim("x", x, 4, "(N, C, H, W)")
+    size = check_positive_int("size", size)
+    stride = size if stride is None else check_positive_int("stride", stride)
+    conv_output_size(x.shape[2], size, stride)  # raises if the window is larger than H
+    conv_output_size(x.shape[3], size, stride)
+    windows = sliding_window_view(x, (size, size), axis=(2, 3))  # (N, C, H-size+1, W-size+1, size, size)
+    return x, size, stride, windows[:, :, ::stride, ::stride]  # (N, C, H', W', size, size)
+
+
+def _add_window_gradients(dx, size, stride, grad_at):
+    """col2im for pooling: for each window offset (i, j), add ``grad_at(i, j)``
+    (shape (N, C, H', W')) into the inputs that offset covers in every window."""
+    h_out, w_out = grad_at(0, 0).shape[2:]
+    for i in range(size):
+        for j in range(size):
+            dx[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] += grad_at(i, j)
+    return dx
+
+
+def maxpool2d_forward(x, size=2, stride=None):
+    """Max pooling. x: (N, C, H, W) -> out: (N, C, H', W'), H' = (H - size) // stride + 1.
+
+    cache = (x.shape, size, stride, argmax) where argmax: (N, C, H', W') is the
+    row-major index (0 .. size*size - 1) of each window's first maximum.
+    """
+    x, size, stride, windows = _windows(x, size, stride)
+    n, c, h_out, w_out = windows.shape[:4]
+    flat = windows.reshape(n, c, h_out, w_out, size * size)  # (N, C, H', W', size*size), a copy
+    argmax = flat.argmax(axis=-1)  # (N, C, H', W'); first maximum on ties
+    out = np.take_along_axis(flat, argmax[..., None], axis=-1)[..., 0]  # (N, C, H', W')
+    return out, (x.shape, size, stride, argmax)
+
+
+def maxpool2d_backward(dout, cache):
+    """Route each window's gradient to its (first) maximum.
+
+    dout: (N, C, H', W'); returns dx: (N, C, H, W) in dout's dtype. An input
+    that is the maximum of several overlapping windows gets the sum.
+    """
+    x_shape, size, stride, argmax = cache
+    dout = as_float_array("dout", dout)
+    check_shape("dout", dout, argmax.shape)
+    dx = np.zeros(x_shape, dtype=dout.dtype)
+    return _add_window_gradients(dx, size, stride, lambda i, j: dout * (argmax == i * size + j))
+
+
+def avgpool2d_forward(x, size=2, stride=None):
+    """Average pooling. x: (N, C, H, W) -> out: (N, C, H', W'), H' = (H - size) // stride + 1.
+
+    cache = (x.shape, size, stride).
+    """
+    x, size, stride, windows = _windows(x, size, stride)
+    return windows.mean(axis=(4, 5)), (x.shape, size, stride)
+
+
+def avgpool2d_backward(dout, cache):
+    """Spread each window's gradient equally over its size*size inputs.
+
+    dout: (N, C, H', W'); returns dx: (N, C, H, W) in dout's dtype.
+    """
+    x_shape, size, stride = cache
+    dout = as_float_array("dout", dout)
+    h_out = conv_output_size(x_shape[2], size, stride)
+    w_out = conv_output_size(x_shape[3], size, stride)
+    check_shape("dout", dout, (*x_shape[:2], h_out, w_out))
+    dx = np.zeros(x_shape, dtype=dout.dtype)
+    share = dout / (size * size)  # (N, C, H', W')
+    return _add_window_gradients(dx, size, stride, lambda i, j: share)
+
+
+POOL_KERNEL_MODES = ("sum", "mean", "max")
+
+
+def pool_kernels_forward(maps, mode):
+    """Combine the K feature maps of each image into one.
+
+    maps: (N, K, H, W) -> out: (N, 1, H, W), the sum, mean or max over K.
+    cache = (mode, maps.shape, argmax) with argmax: (N, 1, H, W) the winning
+    kernel for "max" (lowest index on ties), None otherwise.
+    """
+    check_choice("mode", mode, POOL_KERNEL_MODES)
+    maps = as_float_array("maps", maps)
+    check_ndim("maps", maps, 4, "(N, K, H, W)")
+    argmax = None
+    if mode == "sum":
+        out = maps.sum(axis=1, keepdims=True)  # (N, 1, H, W)
+    elif mode == "mean":
+        out = maps.mean(axis=1, keepdims=True)  # (N, 1, H, W)
+    else:
+        argmax = maps.argmax(axis=1)[:, None]  # (N, 1, H, W)
+        out = np.take_along_axis(maps, argmax, axis=1)  # (N, 1, H, W)
+    return out, (mode, maps.shape, argmax)
+
+
+def pool_kernels_backward(dout, cache):
+    """Gradient of ``pool_kernels_forward``: dout (N, 1, H, W) -> dmaps (N, K, H, W).
+
+    "sum": every map gets dout; "mean": dout / K; "max": only the winning map.
+    """
+    mode, maps_shape, argmax = cache
+    dout = as_float_array("dout", dout)
+    n, k, h, w = maps_shape
+    check_shape("dout", dout, (n, 1, h, w))
+    if mode == "sum":
+        return np.repeat(dout, k, axis=1)  # (N, K, H, W)
+    if mode == "mean":
+        return np.repeat(dout / k, k, axis=1)  # (N, K, H, W)
+    dmaps = np.zeros(maps_shape, dtype=dout.dtype)
+    np.put_along_axis(dmaps, argmax, dout, axis=1)
+    return dmaps
