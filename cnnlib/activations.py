@@ -1,0 +1,85 @@
+"""Activation functions, each as a forward/backward pair with a cache.
+
+All work elementwise on arrays of any shape (softmax along the last axis) and
+keep float32/float64; the backward passes return ``dx`` of ``x``'s shape.
+"""
+
+import numpy as np
+
+from cnnlib._checks import as_float_array, check_finite, check_same_shape
+
+
+def _check_dout(dout, out):
+    dout = as_float_array("dout", dout)
+    check_same_shape("dout", dout, "the forward output", out)
+    return dout
+
+
+def tanh_forward(x):
+    """out = tanh(x); x: any shape. cache = out."""
+    out = np.tanh(as_float_array("x", x))
+    return out, out
+
+
+def tanh_backward(dout, cache):
+    """dx = dout * (1 - tanh(x)**2), using the cached out."""
+    out = cache
+    return _check_dout(dout, out) * (1 - out * out)
+
+
+def sigmoid_forward(x):
+    """out = 1 / (1 + exp(-x)), computed without overflow for large |x|. cache = out."""
+    x = as_float_array("x", x)
+    z = np.exp(-np.abs(x))  # in (0, 1], never overflows
+    out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+    return out, out
+
+
+def sigmoid_backward(dout, cache):
+    """dx = dout * s * (1 - s) with s = sigmoid(x) from the cache."""
+    out = cache
+    return _check_dout(dout, out) * out * (1 - out)
+
+
+def relu_forward(x):
+    """out = max(x, 0). cache = x."""
+    x = as_float_array("x", x)
+    return np.maximum(x, 0), x
+
+
+def relu_backward(dout, cache):
+    """dx = dout where x > 0, else 0 (the gradient at exactly 0 is taken as 0)."""
+    x = cache
+    return _check_dout(dout, x) * (x > 0)
+
+
+def softmax(logits):
+    """Probabilities along the last axis: exp(logits) / sum(exp(logits)).
+
+    logits: (..., C) -> probs: (..., C), each row summing to 1. The row maximum
+    is subtracted first, so logits like 1000 do not overflow.
+    """
+    logits = as_float_array("logits", logits)
+    check_finite("logits", logits)
+    shifted = logits - logits.max(axis=-1, keepdims=True)  # (..., C), max is 0
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_forward(logits):
+    """probs = softmax(logits) along the last axis. cache = probs."""
+    probs = softmax(logits)
+    return probs, probs
+
+
+def softmax_backward(dout, cache):
+    """Full Jacobian-vector product of softmax.
+
+    With p = probs, d p_i / d z_j = p_i (delta_ij - p_j), so
+    dlogits = p * (dout - sum(dout * p)) along the last axis.
+    (Paired with cross-entropy use ``losses.softmax_cross_entropy`` instead:
+    its gradient is simply (p - one_hot(y)) / N.)
+    """
+    probs = cache
+    dout = _check_dout(dout, probs)
+    return probs * (dout - np.sum(dout * probs, axis=-1, keepdims=True))

@@ -1,0 +1,46 @@
+"""The dense (fully connected) layer: out = x @ w + b."""
+
+import numpy as np
+
+from cnnlib._checks import as_float_array, check_finite, check_ndim, check_shape
+
+
+def dense_forward(x, w, b):
+    """x: (N, D), w: (D, M), b: (M,) or None -> out: (N, M).
+
+    cache = (x, w, b). out has the common dtype of x and w.
+    """
+    x = as_float_array("x", x)
+    w = as_float_array("w", w)
+    check_ndim("x", x, 2, "(N, D); flatten images first")
+    check_ndim("w", w, 2, "(D, M)")
+    if x.shape[1] != w.shape[0]:
+        raise ValueError(
+            f"x has {x.shape[1]} features (shape {x.shape}) but w expects {w.shape[0]} "
+            f"(shape {w.shape}); w must be (D, M) with D = x.shape[1]"
+        )
+    if b is not None:
+        b = as_float_array("b", b)
+        if b.shape != (w.shape[1],):
+            raise ValueError(f"b must have shape ({w.shape[1]},), one bias per output, got shape {b.shape}")
+    check_finite("x", x)
+    check_finite("w", w)
+    out = x @ w  # (N, M)
+    if b is not None:
+        out += b
+    return out, (x, w, b)
+
+
+def dense_backward(dout, cache):
+    """dout: (N, M) -> dx: (N, D), dw: (D, M), db: (M,) (None when b was None).
+
+    dx = dout @ w.T, dw = x.T @ dout, db = dout summed over the batch;
+    each gradient in the dtype of its input.
+    """
+    x, w, b = cache
+    dout = as_float_array("dout", dout)
+    check_shape("dout", dout, (x.shape[0], w.shape[1]))
+    dx = (dout @ w.T).astype(x.dtype, copy=False)  # (N, D)
+    dw = (x.T @ dout).astype(w.dtype, copy=False)  # (D, M)
+    db = None if b is None else dout.sum(axis=0).astype(b.dtype, copy=False)
+    return dx, dw, db
