@@ -14,7 +14,7 @@ convolution (kernel rotated by 180 degrees) for comparison with ``scipy.signal``
 Two twins with identical signatures compute the layer:
 ``conv2d_forward_naive``/``conv2d_backward_naive`` are plain loops that read
 like the maths; ``conv2d_forward``/``conv2d_backward`` gather every window with
-``image_sections`` and do one matrix product per result. Their caches are the
+``image_sections`` and do one (batched) matrix product per result. Their caches are the
 same tuple ``(x, w, b, stride, padding)``, so either backward accepts either
 forward's cache.
 
@@ -166,23 +166,34 @@ def _check_dout(dout, cache):
     return dout
 
 
+def _columns(x, kernel_size, stride, padding):
+    """The image sections laid out for one matrix product per image (im2col).
+
+    x: (N, C, H, W) -> cols: (N, C*KH*KW, H'*W'), a copy; column p of image n
+    holds the window at output position p = i*W' + j, flattened.
+    """
+    sections = image_sections(x, kernel_size, stride, padding)  # (N, H', W', C, KH, KW)
+    n, h_out, w_out, c, kh, kw = sections.shape
+    sections = sections.transpose(0, 3, 4, 5, 1, 2)  # (N, C, KH, KW, H', W')
+    return sections.reshape(n, c * kh * kw, h_out * w_out)  # (N, C*KH*KW, H'*W')
+
+
 def conv2d_forward(x, w, b=None, stride=1, padding=0):
-    """Vectorised conv layer: every window at once, then one matrix product.
+    """Vectorised conv layer: every window at once, then one (batched) matrix product.
 
     x: (N, C, H, W); w: (K, C, KH, KW); b: (K,) or None.
     Returns out: (N, K, H', W') and cache = (x, w, b, stride, padding).
+    For each image n: out[n] = w as (K, C*KH*KW) @ cols[n] as (C*KH*KW, H'*W').
     """
-    x, w, b, stride, padding, _ = _check_conv_inputs(x, w, b, stride, padding)
+    x, w, b, stride, padding, (h_out, w_out) = _check_conv_inputs(x, w, b, stride, padding)
     dtype = np.result_type(x, w)
-    k, c, kh, kw = w.shape
-    sections = image_sections(x.astype(dtype, copy=False), (kh, kw), stride, padding)
-    n, h_out, w_out = sections.shape[:3]
-    cols = sections.reshape(n * h_out * w_out, c * kh * kw)  # (N*H'*W', C*KH*KW), the im2col copy
-    out = cols @ w.reshape(k, c * kh * kw).T.astype(dtype, copy=False)  # (N*H'*W', K)
+    k = w.shape[0]
+    cols = _columns(x.astype(dtype, copy=False), w.shape[2:], stride, padding)  # (N, C*KH*KW, H'*W')
+    w_rows = w.reshape(k, -1).astype(dtype, copy=False)  # (K, C*KH*KW)
+    out = w_rows @ cols  # (N, K, H'*W'), one small product per image
     if b is not None:
-        out += b.astype(dtype, copy=False)
-    out = out.reshape(n, h_out, w_out, k).transpose(0, 3, 1, 2)  # (N, K, H', W')
-    return np.ascontiguousarray(out), (x, w, b, stride, padding)
+        out += b.astype(dtype, copy=False)[:, None]  # (K, 1) broadcast over images and positions
+    return out.reshape(x.shape[0], k, h_out, w_out), (x, w, b, stride, padding)  # (N, K, H', W')
 
 
 def conv2d_backward(dout, cache):
@@ -190,35 +201,33 @@ def conv2d_backward(dout, cache):
 
     dout: (N, K, H', W'); cache from either conv2d forward.
     Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) (None when b was None).
-    dw is one matrix product of dout with the image sections; dx is one
-    matrix product back to the sections' shape, then each of the KH*KW
-    kernel offsets adds its strided slice into the padded input (col2im).
+    dw: per image dout[n] (K, H'*W') @ cols[n].T, summed over images.
+    dx: per image w.T (C*KH*KW, K) @ dout[n] gives each window's gradient; then
+    each of the KH*KW kernel offsets adds its strided slice into the padded
+    input (col2im), so overlapping windows add up.
     """
     dout = _check_dout(dout, cache)
     x, w, b, stride, padding = cache
     dtype = np.result_type(x, w)
-    dout = dout.astype(dtype, copy=False)
     k, c, kh, kw = w.shape
     n, _, h, wid = x.shape
     h_out, w_out = dout.shape[2:]
 
-    sections = image_sections(x.astype(dtype, copy=False), (kh, kw), stride, padding)
-    cols = sections.reshape(n * h_out * w_out, c * kh * kw)  # (N*H'*W', C*KH*KW)
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(n * h_out * w_out, k)  # (N*H'*W', K)
+    cols = _columns(x.astype(dtype, copy=False), (kh, kw), stride, padding)  # (N, C*KH*KW, H'*W')
+    dout_rows = dout.astype(dtype, copy=False).reshape(n, k, h_out * w_out)  # (N, K, H'*W')
     w_rows = w.reshape(k, c * kh * kw).astype(dtype, copy=False)  # (K, C*KH*KW)
 
-    dw = (dout_rows.T @ cols).reshape(k, c, kh, kw)  # (K, C, KH, KW)
+    dw = (dout_rows @ cols.transpose(0, 2, 1)).sum(axis=0)  # (N, K, C*KH*KW) summed -> (K, C*KH*KW)
     db = None if b is None else dout.sum(axis=(0, 2, 3)).astype(b.dtype, copy=False)
 
-    dcols = (dout_rows @ w_rows).reshape(n, h_out, w_out, c, kh, kw)  # (N, H', W', C, KH, KW)
-    dcols = dcols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, KH, KW, H', W')
+    dcols = (w_rows.T @ dout_rows).reshape(n, c, kh, kw, h_out, w_out)  # (N, C, KH, KW, H', W')
     dx_padded = np.zeros((n, c, h + 2 * padding, wid + 2 * padding), dtype=dtype)
     for i in range(kh):
         for j in range(kw):
-            # kernel offset (i, j) touched rows i, i+stride, ... and cols j, j+stride, ...
+            # kernel offset (i, j) read rows i, i+stride, ... and columns j, j+stride, ...
             dx_padded[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] += dcols[:, :, i, j]
     dx = dx_padded[:, :, padding:padding + h, padding:padding + wid]  # (N, C, H, W)
-    return (np.ascontiguousarray(dx, dtype=x.dtype), dw.astype(w.dtype, copy=False), db)
+    return (np.ascontiguousarray(dx, dtype=x.dtype), dw.reshape(w.shape).astype(w.dtype, copy=False), db)
 
 
 def conv2d_forward_naive(x, w, b=None, stride=1, padding=0):
