@@ -1,7 +1,7 @@
 """Activation functions, each as a forward/backward pair with a cache.
 
 All work elementwise on arrays of any shape (softmax along the last axis) and
-keep float32/float64; the backward passes return ``dx`` of ``x``'s shape.
+keep float32/float64; the backward passes return ``dx`` of ``x``'s shape and dtype.
 """
 
 import numpy as np
@@ -12,7 +12,7 @@ from cnnlib._checks import as_float_array, check_finite, check_same_shape
 def _check_dout(dout, out):
     dout = as_float_array("dout", dout)
     check_same_shape("dout", dout, "the forward output", out)
-    return dout
+    return dout.astype(out.dtype, copy=False)  # gradients in the forward input's dtype
 
 
 def tanh_forward(x):

@@ -38,4 +38,4 @@ def dropout_backward(dout, cache):
     if mask is None:
         return dout.copy()
     check_same_shape("dout", dout, "the dropout mask", mask)
-    return dout * mask
+    return dout.astype(mask.dtype, copy=False) * mask  # (same shape and dtype as x)

@@ -46,50 +46,52 @@ def _add_window_gradients(dx, size, stride, grad_at):
 def maxpool2d_forward(x, size=2, stride=None):
     """Max pooling. x: (N, C, H, W) -> out: (N, C, H', W'), H' = (H - size) // stride + 1.
 
-    cache = (x.shape, size, stride, argmax) where argmax: (N, C, H', W') is the
-    row-major index (0 .. size*size - 1) of each window's first maximum.
+    cache = (x.shape, x.dtype, size, stride, argmax) where argmax: (N, C, H', W')
+    is the row-major index (0 .. size*size - 1) of each window's first maximum.
     """
     x, size, stride, windows = _windows(x, size, stride)
     n, c, h_out, w_out = windows.shape[:4]
     flat = windows.reshape(n, c, h_out, w_out, size * size)  # (N, C, H', W', size*size), a copy
     argmax = flat.argmax(axis=-1)  # (N, C, H', W'); first maximum on ties
     out = np.take_along_axis(flat, argmax[..., None], axis=-1)[..., 0]  # (N, C, H', W')
-    return out, (x.shape, size, stride, argmax)
+    return out, (x.shape, x.dtype, size, stride, argmax)
 
 
 def maxpool2d_backward(dout, cache):
     """Route each window's gradient to its (first) maximum.
 
-    dout: (N, C, H', W'); returns dx: (N, C, H, W) in dout's dtype. An input
+    dout: (N, C, H', W'); returns dx: (N, C, H, W) in x's dtype. An input
     that is the maximum of several overlapping windows gets the sum.
     """
-    x_shape, size, stride, argmax = cache
+    x_shape, dtype, size, stride, argmax = cache
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, argmax.shape)
-    dx = np.zeros(x_shape, dtype=dout.dtype)
+    dout = dout.astype(dtype, copy=False)
+    dx = np.zeros(x_shape, dtype=dtype)
     return _add_window_gradients(dx, size, stride, lambda i, j: dout * (argmax == i * size + j))
 
 
 def avgpool2d_forward(x, size=2, stride=None):
     """Average pooling. x: (N, C, H, W) -> out: (N, C, H', W'), H' = (H - size) // stride + 1.
 
-    cache = (x.shape, size, stride).
+    cache = (x.shape, x.dtype, size, stride).
     """
     x, size, stride, windows = _windows(x, size, stride)
-    return windows.mean(axis=(4, 5)), (x.shape, size, stride)
+    return windows.mean(axis=(4, 5)), (x.shape, x.dtype, size, stride)
 
 
 def avgpool2d_backward(dout, cache):
     """Spread each window's gradient equally over its size*size inputs.
 
-    dout: (N, C, H', W'); returns dx: (N, C, H, W) in dout's dtype.
+    dout: (N, C, H', W'); returns dx: (N, C, H, W) in x's dtype.
     """
-    x_shape, size, stride = cache
+    x_shape, dtype, size, stride = cache
     dout = as_float_array("dout", dout)
     h_out = conv_output_size(x_shape[2], size, stride)
     w_out = conv_output_size(x_shape[3], size, stride)
     check_shape("dout", dout, (*x_shape[:2], h_out, w_out))
-    dx = np.zeros(x_shape, dtype=dout.dtype)
+    dout = dout.astype(dtype, copy=False)
+    dx = np.zeros(x_shape, dtype=dtype)
     share = dout / (size * size)  # (N, C, H', W')
     return _add_window_gradients(dx, size, stride, lambda i, j: share)
 
@@ -101,7 +103,7 @@ def pool_kernels_forward(maps, mode):
     """Combine the K feature maps of each image into one.
 
     maps: (N, K, H, W) -> out: (N, 1, H, W), the sum, mean or max over K.
-    cache = (mode, maps.shape, argmax) with argmax: (N, 1, H, W) the winning
+    cache = (mode, maps.shape, maps.dtype, argmax) with argmax: (N, 1, H, W) the winning
     kernel for "max" (lowest index on ties), None otherwise.
     """
     check_choice("mode", mode, POOL_KERNEL_MODES)
@@ -115,7 +117,7 @@ def pool_kernels_forward(maps, mode):
     else:
         argmax = maps.argmax(axis=1)[:, None]  # (N, 1, H, W)
         out = np.take_along_axis(maps, argmax, axis=1)  # (N, 1, H, W)
-    return out, (mode, maps.shape, argmax)
+    return out, (mode, maps.shape, maps.dtype, argmax)
 
 
 def pool_kernels_backward(dout, cache):
@@ -123,14 +125,15 @@ def pool_kernels_backward(dout, cache):
 
     "sum": every map gets dout; "mean": dout / K; "max": only the winning map.
     """
-    mode, maps_shape, argmax = cache
+    mode, maps_shape, dtype, argmax = cache
     dout = as_float_array("dout", dout)
     n, k, h, w = maps_shape
     check_shape("dout", dout, (n, 1, h, w))
+    dout = dout.astype(dtype, copy=False)
     if mode == "sum":
         return np.repeat(dout, k, axis=1)  # (N, K, H, W)
     if mode == "mean":
         return np.repeat(dout / k, k, axis=1)  # (N, K, H, W)
-    dmaps = np.zeros(maps_shape, dtype=dout.dtype)
+    dmaps = np.zeros(maps_shape, dtype=dtype)
     np.put_along_axis(dmaps, argmax, dout, axis=1)
     return dmaps

@@ -143,3 +143,10 @@ def test_loss_dtype_is_kept(dtype):
     assert d.dtype == dtype
     _, d = binary_cross_entropy(rng.uniform(size=5).astype(dtype), np.ones(5))
     assert d.dtype == dtype
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_activation_gradient_has_x_dtype_even_for_float64_dout(name):
+    forward, backward = PAIRS[name]
+    out, cache = forward(np.ones((2, 3), dtype=np.float32))
+    assert backward(np.ones((2, 3)), cache).dtype == np.float32

@@ -196,3 +196,10 @@ def test_integer_images_become_float64():
     out, _ = conv2d_forward(x, np.ones((1, 1, 3, 3), dtype=np.float32))
     assert out.dtype == np.float64
     assert out[0, 0, 0, 0] == (0 + 1 + 2 + 5 + 6 + 7 + 10 + 11 + 12)
+
+
+def test_conv_gradients_have_input_dtype_even_for_float64_dout():
+    rng, x, w, b = make_case((1, 2, 5, 5), (2, 3, 3), np.float32)
+    out, cache = conv2d_forward(x, w, b)
+    for backward in (conv2d_backward, conv2d_backward_naive):
+        assert all(g.dtype == np.float32 for g in backward(np.ones(out.shape), cache))

@@ -84,3 +84,11 @@ def test_dropout_dtype_is_kept(dtype):
     x = np.ones((3, 4), dtype=dtype)
     out, cache = dropout_forward(x, 0.5, np.random.default_rng(0))
     assert out.dtype == dropout_backward(np.ones_like(out), cache).dtype == dtype
+
+
+def test_gradients_have_input_dtype_even_for_float64_dout():
+    x, w, b = np.ones((2, 3), np.float32), np.ones((3, 4), np.float32), np.ones(4, np.float32)
+    out, cache = dense_forward(x, w, b)
+    assert all(g.dtype == np.float32 for g in dense_backward(np.ones((2, 4)), cache))
+    out, cache = dropout_forward(x, 0.5, np.random.default_rng(0))
+    assert dropout_backward(np.ones((2, 3)), cache).dtype == np.float32

@@ -154,3 +154,13 @@ def test_pool_kernels_dtype_is_kept(mode):
     out, cache = pool_kernels_forward(maps, mode)
     dmaps = pool_kernels_backward(np.ones_like(out), cache)
     assert out.dtype == dmaps.dtype == np.float32
+
+
+@pytest.mark.parametrize("forward,backward", [(maxpool2d_forward, maxpool2d_backward),
+                                              (avgpool2d_forward, avgpool2d_backward)])
+def test_pool_gradient_has_x_dtype_even_for_float64_dout(forward, backward):
+    x = np.random.default_rng(6).normal(size=(1, 2, 6, 6)).astype(np.float32)
+    out, cache = forward(x)
+    assert backward(np.ones(out.shape, dtype=np.float64), cache).dtype == np.float32
+    out, cache = pool_kernels_forward(x, "max")
+    assert pool_kernels_backward(np.ones(out.shape, dtype=np.float64), cache).dtype == np.float32

@@ -145,7 +145,8 @@ def test_pool_kernels_errors():
 
 def test_dense_errors():
     x, w, b = np.zeros((2, 5)), np.zeros((5, 3)), np.zeros(3)
-    with pytest.raises(ValueError, match=r"x must be a 2-D array \(N, D\); flatten images first, got shape \(2, 1, 5\)"):
+    with pytest.raises(ValueError,
+                       match=r"x must be a 2-D array \(N, D\); flatten images first, got shape \(2, 1, 5\)"):
         dense_forward(x[:, None], w, b)
     with pytest.raises(ValueError, match=r"x has 5 features \(shape \(2, 5\)\) but w expects 4"):
         dense_forward(x, np.zeros((4, 3)), b)
@@ -162,7 +163,8 @@ def test_dense_errors():
 
 def test_activation_errors():
     _, cache = relu_forward(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"dout and the forward output must have the same shape, got \(3, 2\) and \(2, 3\)"):
+    with pytest.raises(ValueError,
+                       match=r"dout and the forward output must have the same shape, got \(3, 2\) and \(2, 3\)"):
         relu_backward(np.zeros((3, 2)), cache)
     with pytest.raises(ValueError, match="logits must contain only finite numbers"):
         softmax(np.array([[0.0, np.inf]]))
@@ -174,7 +176,8 @@ def test_activation_errors():
 
 def test_labels_errors():
     logits = np.zeros((3, 4))
-    with pytest.raises(ValueError, match=r"labels y must lie in \[0, 3\] for 4 classes, got 1 label\(s\) outside, e.g. 4"):
+    with pytest.raises(ValueError,
+                       match=r"labels y must lie in \[0, 3\] for 4 classes, got 1 label\(s\) outside, e.g. 4"):
         softmax_cross_entropy(logits, np.array([0, 4, 1]))
     with pytest.raises(ValueError, match=r"outside, e.g. -1"):
         softmax_cross_entropy(logits, np.array([0, -1, 1]))
