@@ -1,0 +1,296 @@
+"""What kernels do to an image: one kernel's map, and every channel of a layer.
+
+Each picture has a ``*_state`` function that computes the numbers (with the library's own
+``conv2d_forward``, activations and pooling functions) and a ``plot_*`` function that draws
+them; the widgets of ``cnnlib.widgets`` keep the figure and only update it::
+
+    kernel_maps_state(w, x, k)          w (K, C, KH, KW), x (C, H, W) -> KernelMaps
+    plot_kernel_maps(state)             kernel grid | image | map of kernel k | activation(map)
+    feature_maps_state(net, image, i)   layer i's output for one image -> FeatureMaps
+    plot_feature_maps(state)            image | every channel of the layer (or its vector)
+
+Pooling is pictured in ``cnnlib.plotting_pooling``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from cnnlib._checks import as_float_array, check_choice, check_finite, check_ndim
+from cnnlib.activations import relu_forward, sigmoid_forward, tanh_forward
+from cnnlib.conv import conv2d_forward
+from cnnlib.plotting import (DIVERGING, GRAY, LABEL_SIZE, SUPTITLE_SIZE, TICK_SIZE, TITLE_SIZE, Mosaic,
+                             add_colorbar, as_kernels, bare_axes, color_limits, kernel_tiles, new_figure,
+                             set_scale, show_array, symmetric_limits)
+
+ACTIVATIONS = {"tanh": tanh_forward, "relu": relu_forward, "sigmoid": sigmoid_forward, "none": None}
+
+
+# --------------------------------------------------------------------------- one kernel's map
+
+@dataclass(frozen=True)
+class KernelMaps:
+    """Every kernel's map of one input, and which kernel is picked.
+
+    w: (K, C, KH, KW); x: (C, H, W) the conv layer's input; kernel_index: k;
+    maps: (K, H', W') = conv2d_forward(x[None], w, b, stride, padding)[0];
+    activated: (K, H', W') the activation of ``maps`` ("none": the maps themselves).
+    """
+
+    w: np.ndarray
+    x: np.ndarray
+    kernel_index: int
+    maps: np.ndarray
+    activation: str
+    activated: np.ndarray
+
+    @property
+    def feature_map(self):
+        """(H', W'): the picked kernel's map."""
+        return self.maps[self.kernel_index]
+
+
+def kernel_maps_state(w, x, kernel_index=0, b=None, stride=1, padding=0, activation="tanh"):
+    """The maps of all K kernels on one input and the picked one.
+
+    w: (K, C, KH, KW) (or (K, KH, KW) for C = 1); x: (C, H, W) or (H, W);
+    b: None, (K,) one bias per kernel, or (K, H', W') one per output position;
+    activation: "tanh", "relu", "sigmoid" or "none". Returns ``KernelMaps``.
+    """
+    w = as_kernels(w)
+    x = as_float_array("image x", x)
+    if x.ndim == 2:
+        x = x[None]  # (H, W) -> (1, H, W)
+    check_ndim("image x", x, 3, "(C, H, W) or (H, W)")
+    check_choice("activation", activation, tuple(ACTIVATIONS))
+    k = w.shape[0]
+    if isinstance(kernel_index, bool) or not isinstance(kernel_index, (int, np.integer)) \
+            or not 0 <= kernel_index < k:
+        raise ValueError(f"kernel_index must be an int in 0..{k - 1} ({k} kernels), got {kernel_index!r}")
+    per_position = b is not None and np.ndim(b) == 3
+    out, _ = conv2d_forward(x[None], w, None if per_position else b, stride, padding)  # (1, K, H', W')
+    maps = out[0] + b if per_position else out[0]  # (K, H', W')
+    forward = ACTIVATIONS[activation]
+    activated = maps if forward is None else forward(maps)[0]
+    return KernelMaps(w=w, x=x, kernel_index=int(kernel_index), maps=maps, activation=activation,
+                      activated=activated)
+
+
+def activation_limits(activation, scale):
+    """Colour map and limits for an activation of maps within ±``scale``: tanh ±1, sigmoid 0..1,
+    relu 0..scale, none ±scale."""
+    return {"tanh": (DIVERGING, -1.0, 1.0), "sigmoid": ("viridis", 0.0, 1.0),
+            "relu": ("viridis", 0.0, scale), "none": (DIVERGING, -scale, scale)}[activation]
+
+
+class KernelMapsFigure:
+    """Kernel grid (picked kernel framed) | input image | its map | activation, updated in place.
+
+    ``update(state, image, scale)`` takes a state with the same kernels and maps of the same
+    shape (another kernel, image or activation). ``scale`` fixes the maps' colour scale to
+    ±scale (default: the largest |value| among this state's K maps). ``dynamic`` lists the
+    artists that change with the kernel or image; ``background_key`` what changes the rest.
+    """
+
+    def __init__(self, fig, state, image=None, scale=None):
+        self.fig = fig
+        self.w, self.maps_shape = state.w, state.maps.shape
+        grid = fig.add_gridspec(1, 4, width_ratios=[1.6, 1, 1, 1], left=0.01, right=0.92, top=0.78,
+                                bottom=0.08, wspace=0.4)
+        ax_k, ax_img, ax_map, ax_act = (fig.add_subplot(grid[0, i]) for i in range(4))
+        tiles, labels, cols = kernel_tiles(state.w)
+        klim = symmetric_limits(state.w)
+        self.kernels = Mosaic(ax_k, tiles, labels, cols, cmap=DIVERGING, vmin=klim[0], vmax=klim[1])
+        add_colorbar(fig, self.kernels.im, ax_k)
+        k, c, kh, kw = state.w.shape
+        ax_k.set_title(f"{k} kernels {kh}×{kw}" + (f" × {c} channels" if c > 1 else ""), fontsize=TITLE_SIZE)
+        self.pick = ax_k.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:orange", linewidth=3,
+                                             clip_on=False))
+        self.img = ax_img.imshow(np.zeros((2, 2)), cmap=GRAY, interpolation="nearest")
+        bare_axes(ax_img, "image")
+        self.map = ax_map.imshow(state.feature_map, cmap=DIVERGING, interpolation="nearest")
+        add_colorbar(fig, self.map, ax_map)
+        bare_axes(ax_map, "")
+        self.act = ax_act.imshow(state.feature_map, cmap=DIVERGING, interpolation="nearest")
+        add_colorbar(fig, self.act, ax_act)
+        bare_axes(ax_act, "")
+        self.axes = ax_k, ax_img, ax_map, ax_act
+        self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
+        self.dynamic = [self.pick, self.img, self.map, self.act, ax_map.title, self.suptitle]
+        self.update(state, image, scale)
+
+    def fits(self, state):
+        """True if ``state`` has this figure's kernels and maps of the same shape."""
+        same_kernels = state.w is self.w or (state.w.shape == self.w.shape and np.array_equal(state.w, self.w))
+        return same_kernels and state.maps.shape == self.maps_shape
+
+    def update(self, state, image=None, scale=None):
+        """Show ``state``; ``image`` (H, W) is what the image panel shows (default: channel 0 of x)."""
+        _, ax_img, ax_map, ax_act = self.axes
+        k = state.kernel_index
+        c = state.w.shape[1]
+        x0, y0, w, h = self.kernels.tile_box(k * c, k * c + c - 1)  # the kernel's row of channels
+        self.pick.set_bounds(x0 - 0.3, y0 - 0.3, w + 0.6, h + 0.6)
+        image = state.x[0] if image is None else image
+        show_array(self.img, image)
+        self.img.set_clim(float(np.min(image)), float(np.max(image)) or 1.0)
+        scale = symmetric_limits(state.maps)[1] if scale is None else float(scale)
+        self.map.set_data(state.feature_map)
+        set_scale(self.map, DIVERGING, -scale, scale)
+        ax_map.set_title(f"map of kernel {k}", fontsize=TITLE_SIZE)
+        self.act.set_data(state.activated[k])
+        set_scale(self.act, *activation_limits(state.activation, scale))
+        ax_act.set_title("no activation" if state.activation == "none" else f"{state.activation}(map)",
+                         fontsize=TITLE_SIZE)
+        ho, wo = state.feature_map.shape
+        self.suptitle.set_text(f"kernel {k} → its {ho}×{wo} map (one colour scale for every kernel)")
+        self.background_key = (scale, state.activation)
+
+
+def plot_kernel_maps(state, image=None, scale=None, fig=None):
+    """Draw ``KernelMaps``: the kernel grid (shared scale, centred on 0) with the picked kernel
+    framed, the input image, the picked kernel's map and its activation. Returns the Figure.
+
+    image: (H, W) to show in the image panel (default: channel 0 of ``state.x``);
+    scale: the maps' colour scale is ±scale (default: the largest |value| of the K maps).
+    """
+    fig = new_figure((15, 4.6), fig)
+    KernelMapsFigure(fig, state, image, scale)
+    return fig
+
+
+# --------------------------------------------------------------------------- a layer's channels
+
+@dataclass(frozen=True)
+class FeatureMaps:
+    """One layer's output for one image.
+
+    image: (C, H, W) the network's input; layer_index: i; layer_name: e.g. "1: Tanh";
+    output: (K, H', W') for image-shaped outputs, (D,) for vectors (after Flatten/Dense).
+    """
+
+    image: np.ndarray
+    layer_index: int
+    layer_name: str
+    output: np.ndarray
+
+
+def layer_name(net, i):
+    """``"i: LayerClass"`` for layer ``i`` of a ``Sequential``."""
+    return f"{i}: {type(net.layers[i]).__name__}"
+
+
+def feature_maps_state(net, image, layer_index):
+    """Run one image through ``net.layers[:layer_index + 1]`` in test mode (no dropout).
+
+    net: a ``Sequential`` (anything with ``.layers``); image: (C, H, W) or (H, W), as the
+    network sees it (floats, e.g. from ``cnnlib.data.to_float``). Returns ``FeatureMaps``.
+    """
+    layers = getattr(net, "layers", None)
+    if layers is None:
+        raise ValueError(f"net must be a Sequential (with .layers), got {type(net).__name__}")
+    image = as_float_array("image", image)
+    if image.ndim == 2:
+        image = image[None]  # (H, W) -> (1, H, W)
+    check_ndim("image", image, 3, "(C, H, W) or (H, W)")
+    check_finite("image", image)
+    if isinstance(layer_index, bool) or not isinstance(layer_index, (int, np.integer)) \
+            or not 0 <= layer_index < len(layers):
+        raise ValueError(f"layer_index must be an int in 0..{len(layers) - 1}, got {layer_index!r}")
+    out = image[None]  # (1, C, H, W)
+    for layer in layers[:layer_index + 1]:
+        out = layer.forward(out, training=False)
+    return FeatureMaps(image=image, layer_index=int(layer_index), layer_name=layer_name(net, layer_index),
+                       output=np.asarray(out)[0])
+
+
+# Vectors up to this length are drawn as bars (e.g. 10 logits); longer ones as an image.
+MAX_BARS = 32
+
+
+def vector_as_image(v):
+    """A long vector (D,) wrapped into rows, NaN-padded: (ceil(D / cols), cols), cols = ceil(sqrt(D))."""
+    cols = int(np.ceil(np.sqrt(v.size)))
+    rows = -(-v.size // cols)
+    out = np.full(rows * cols, np.nan)
+    out[:v.size] = v
+    return out.reshape(rows, cols)  # (rows, cols)
+
+
+class FeatureMapsFigure:
+    """Input image | every channel of one layer (tiles, one colour scale), updated in place.
+
+    Fits states of the same layer (another image). Vector outputs are bars (D <= 32) or
+    the vector wrapped into an image. ``update(state, limits)``: limits = (cmap, vmin, vmax)
+    fixes the colour scale (default: from this state's output).
+    """
+
+    def __init__(self, fig, state, limits=None):
+        self.fig = fig
+        self.layer_index, self.shape = state.layer_index, state.output.shape
+        self.kind = "maps" if state.output.ndim == 3 else ("bars" if state.output.size <= MAX_BARS else "vector")
+        grid = fig.add_gridspec(1, 2, width_ratios=[1, 3.2], left=0.02, right=0.9, top=0.84, bottom=0.12,
+                                wspace=0.25 if self.kind == "bars" else 0.12)
+        ax_img, ax_out = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+        self.img = ax_img.imshow(state.image[0], cmap=GRAY, interpolation="nearest")
+        bare_axes(ax_img, "image")
+        self.ax_out = ax_out
+        if self.kind == "maps":
+            k = state.output.shape[0]
+            cols = min(k, int(np.ceil(np.sqrt(2.5 * k))))  # a wide panel: more columns than rows
+            self.mosaic = Mosaic(ax_out, state.output, [str(i) for i in range(k)], cols)
+            self.out = self.mosaic.im
+        elif self.kind == "vector":
+            self.out = ax_out.imshow(vector_as_image(state.output), interpolation="nearest")
+            bare_axes(ax_out)
+        if self.kind == "bars":
+            self.dynamic = [self.img, ax_out]  # the whole axes: its y range follows the values
+        else:
+            add_colorbar(fig, self.out, ax_out)
+            self.dynamic = [self.img, self.out]
+        self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
+        self.update(state, limits)
+
+    def fits(self, state):
+        """True for a state of the same layer (and output shape)."""
+        return state.layer_index == self.layer_index and state.output.shape == self.shape
+
+    def update(self, state, limits=None):
+        """Show ``state`` (the same layer, another image)."""
+        self.img.set_data(state.image[0])
+        self.img.set_clim(float(state.image.min()), float(state.image.max()) or 1.0)
+        out = state.output
+        limits = color_limits(out) if limits is None else limits
+        if self.kind == "maps":
+            self.mosaic.update(out)
+            what = f"{out.shape[0]} channels of {out.shape[1]}×{out.shape[2]}"
+        elif self.kind == "vector":
+            self.out.set_data(vector_as_image(out))
+            what = f"a vector of {out.size:,} values, wrapped into rows"
+        else:
+            ax = self.ax_out
+            ax.clear()
+            colors = np.where(np.arange(out.size) == np.argmax(out), "tab:orange", "tab:blue")
+            ax.bar(np.arange(out.size), out, color=colors)
+            ax.set_xticks(np.arange(out.size))
+            ax.tick_params(labelsize=TICK_SIZE)
+            ax.set_xlabel("unit (orange: the largest)", fontsize=LABEL_SIZE)
+            ax.set_ylabel("value", fontsize=LABEL_SIZE)
+            ax.axhline(0, color="black", linewidth=1)
+            what = f"a vector of {out.size} values"
+        if self.kind != "bars":
+            set_scale(self.out, *limits)
+        self.suptitle.set_text(f"layer {state.layer_name}: {what}")
+        self.background_key = tuple(limits)
+
+
+def plot_feature_maps(state, limits=None, fig=None):
+    """Draw ``FeatureMaps``: the input image and every channel of the layer (or its vector).
+
+    limits: (cmap, vmin, vmax) for the channels (default: one scale from this output,
+    diverging and centred on 0 if any value is negative). Returns the Figure.
+    """
+    fig = new_figure((15, 5.2), fig)
+    FeatureMapsFigure(fig, state, limits)
+    return fig

@@ -1,0 +1,119 @@
+"""Pooling, pictured: K maps combined across kernels, and each map pooled spatially.
+
+    pooling_state(maps, mode, spatial, size, stride)   maps (K, H, W) -> PoolingState
+    plot_pooling(state)                                maps | combined | pooled
+
+The numbers come from ``cnnlib.pool``: ``pool_kernels_forward`` (sum / mean / max over the K
+maps: (K, H, W) -> (H, W)) and ``maxpool2d_forward``/``avgpool2d_forward`` (every map,
+(K, H, W) -> (K, H'', W'') with H'' = (H - size) // stride + 1).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cnnlib._checks import as_float_array, check_choice, check_ndim
+from cnnlib.plotting import (SUPTITLE_SIZE, TITLE_SIZE, Mosaic, add_colorbar, bare_axes, color_limits,
+                             new_figure, set_scale)
+from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward
+
+KERNEL_POOL_MODES = ("sum", "mean", "max")
+SPATIAL_POOL_MODES = ("max", "avg")
+
+
+@dataclass(frozen=True)
+class PoolingState:
+    """maps: (K, H, W); combined: (H, W) = pool_kernels_forward(maps, mode) (sum/mean/max over
+    the K maps); pooled: (K, H'', W'') = spatial max/avg pooling of every map with
+    window ``size`` and ``stride``, H'' = (H - size) // stride + 1."""
+
+    maps: np.ndarray
+    mode: str
+    combined: np.ndarray
+    spatial: str
+    size: int
+    stride: int
+    pooled: np.ndarray
+
+
+def pooling_state(maps, mode="max", spatial="max", size=2, stride=None):
+    """Combine K maps across kernels (``mode``: "sum" | "mean" | "max") and pool each spatially
+    (``spatial``: "max" | "avg", window ``size``, ``stride`` defaulting to ``size``).
+
+    maps: (K, H, W). Returns ``PoolingState``.
+    """
+    maps = as_float_array("maps", maps)
+    check_ndim("maps", maps, 3, "(K, H, W)")
+    check_choice("spatial", spatial, SPATIAL_POOL_MODES)
+    combined, _ = pool_kernels_forward(maps[None], mode)  # (1, 1, H, W)
+    stride = size if stride is None else stride
+    forward = maxpool2d_forward if spatial == "max" else avgpool2d_forward
+    pooled, _ = forward(maps[None], size, stride)  # (1, K, H'', W'')
+    return PoolingState(maps=maps, mode=mode, combined=combined[0, 0], spatial=spatial, size=size,
+                        stride=stride, pooled=pooled[0])
+
+
+def pooling_limits(maps, combined):
+    """Colour scales for ``PoolingFigure``: maps (..., K, H, W) (pooled maps share their scale)
+    and combined maps (..., H, W), each (cmap, vmin, vmax)."""
+    return {"maps": color_limits(maps), "combined": color_limits(combined)}
+
+
+class PoolingFigure:
+    """Maps | combined across kernels | pooled spatially, updated in place for maps of one shape.
+
+    ``update(state, limits)``: limits from ``pooling_limits`` fix the colour scales
+    (default: from this state).
+    """
+
+    def __init__(self, fig, state, limits=None):
+        self.fig = fig
+        self.shape = state.maps.shape
+        grid = fig.add_gridspec(1, 3, width_ratios=[1.4, 1, 1.4], left=0.01, right=0.92, top=0.8,
+                                bottom=0.06, wspace=0.3)
+        ax_maps, ax_comb, ax_pool = (fig.add_subplot(grid[0, i]) for i in range(3))
+        k, h, w = state.maps.shape
+        labels = [str(i) for i in range(k)]
+        self.in_maps = Mosaic(ax_maps, state.maps, labels)
+        add_colorbar(fig, self.in_maps.im, ax_maps)
+        ax_maps.set_title(f"{k} maps of {h}×{w}", fontsize=TITLE_SIZE)
+        self.comb = ax_comb.imshow(state.combined, interpolation="nearest")
+        add_colorbar(fig, self.comb, ax_comb)
+        bare_axes(ax_comb, "")
+        self.pooled = Mosaic(ax_pool, state.pooled, labels)
+        add_colorbar(fig, self.pooled.im, ax_pool)
+        self.axes = ax_comb, ax_pool
+        self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
+        self.dynamic = [self.in_maps.im, self.comb, self.pooled.im, *self.pooled.texts, ax_pool.title,
+                        self.suptitle]
+        self.update(state, limits)
+
+    def fits(self, state):
+        """True for maps of the same shape (K, H, W)."""
+        return state.maps.shape == self.shape
+
+    def update(self, state, limits=None):
+        """Show ``state`` (maps of the same shape; any mode, spatial pooling, size or stride)."""
+        ax_comb, ax_pool = self.axes
+        limits = pooling_limits(state.maps, state.combined) if limits is None else limits
+        for mosaic, maps in ((self.in_maps, state.maps), (self.pooled, state.pooled)):
+            mosaic.update(maps)
+            set_scale(mosaic.im, *limits["maps"])
+        self.comb.set_data(state.combined)
+        set_scale(self.comb, *limits["combined"])
+        ax_comb.set_title(f"{state.mode} over kernels", fontsize=TITLE_SIZE)
+        k, h2, w2 = state.pooled.shape
+        ax_pool.set_title(f"{state.spatial} pool {state.size}×{state.size}, stride {state.stride}",
+                          fontsize=TITLE_SIZE)
+        _, h, w = state.maps.shape
+        self.suptitle.set_text(f"across kernels: ({k}, {h}, {w}) → ({h}, {w});   spatially: "
+                               f"H'' = ({h} − {state.size}) // {state.stride} + 1 = {h2}  →  ({k}, {h2}, {w2})")
+        self.background_key = (tuple(limits["maps"]), tuple(limits["combined"]), state.mode)
+
+
+def plot_pooling(state, limits=None, fig=None):
+    """Draw ``PoolingState``: the K maps, their combination across kernels, and every map pooled
+    spatially (same colour scale as the maps). Returns the Figure."""
+    fig = new_figure((15, 5), fig)
+    PoolingFigure(fig, state, limits)
+    return fig
