@@ -1,0 +1,183 @@
+"""The 3x3 kernel net of seeds 000/001/003, as written (``faithful``) and corrected.
+
+The seed's network: 16 kernels of 3x3 slide over a 28x28 image, tanh, dropout
+(mask x 2), one dense layer to 10 logits, softmax; mini-batches of 128 without
+shuffling (7 per pass over 1,000 images, the last 104 unused), alpha = 2,
+300 iterations. Its update for the dense weights uses the delta
+``(labels - prediction) / (batch_size * batch_size)``, so ``alpha = 2`` is plain
+SGD with ``lr = 2 / 128`` on the mean softmax-cross-entropy gradient.
+
+Two versions:
+
+* **corrected** (``build_kernel_net()``): cnnlib layers,
+  ``Conv2D(1->16, 3x3, no bias) -> Tanh -> Dropout(0.5) -> Flatten -> Dense(10816->10, no bias)``,
+  trained on softmax cross-entropy with ``SGD(lr=2/128)``: a 26x26 valid
+  correlation and true gradients everywhere.
+* **faithful** (``SeedKernelNet``, ``build_kernel_net(faithful=True)``): the seed's code
+  path with its three slips, each of which ``fixes`` can undo:
+
+  - ``"windows"``: ``range(28 - 3)`` visits 25 window positions per axis, not 26, so the
+    last row and column are never seen and the hidden layer has 25*25*16 = 10,000 units;
+  - ``"sign"``: the seed's deltas are negative gradients, and ``kernels -= alpha * k_update``
+    then climbs the loss for the kernels (gradient *ascent*);
+  - ``"derivative"``: the tanh derivative ``1 - h**2`` is taken of the dropout-scaled
+    activation ``h = 2 * mask * tanh(.)`` (so ``1 - 4 tanh**2`` for kept units), and the
+    backward mask lacks the x 2.
+
+Initialisation as the seed: ``numpy.random.RandomState(seed)`` draws the kernels
+``0.02*U[0,1) - 0.01`` of shape (9, 16), then the dense weights ``0.2*U[0,1) - 0.1``
+of shape (hidden, 10); the faithful net then draws one ``randint(2)`` dropout mask
+per batch from the same stream, so with Keras' first 1,000 MNIST images it replays
+the seed. The corrected net uses the same first two draws (its dense rows reordered
+from the seed's position-major layout to cnnlib's (K, H', W') flattening) and a
+``numpy.random.Generator(seed)`` for dropout.
+"""
+
+import numpy as np
+
+from cnnlib.conv import image_sections
+from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, Tanh
+from cnnlib.network import Sequential
+
+#: 16 kernels of 3 x 3 pixels.
+KERNEL_NUM_KERNELS = 16
+KERNEL_SIZE = 3
+#: Mini-batch size; 1,000 images give 7 full batches per iteration (the last 104 images unused).
+KERNEL_BATCH_SIZE = 128
+#: The seed's alpha; with its delta divided by batch_size**2 this is SGD with lr = alpha / batch_size.
+KERNEL_ALPHA = 2
+KERNEL_LR = KERNEL_ALPHA / KERNEL_BATCH_SIZE
+#: Passes over the 1,000 training images ("iterations" in the seed).
+KERNEL_ITERATIONS = 300
+#: Drop probability: the seed's 0/1 mask times 2 is inverted dropout with p = 0.5.
+KERNEL_DROPOUT = 0.5
+#: The seed's np.random.seed(1).
+KERNEL_SEED = 1
+#: The slips of the seed's code that ``SeedKernelNet(fixes=...)`` can undo.
+SEED_FIXES = ("windows", "sign", "derivative")
+
+
+def _seed_draws(random_state, positions):
+    """The seed's first two draws: kernels (9, 16) and dense weights (positions**2 * 16, 10)."""
+    kernels = 0.02 * random_state.random_sample((KERNEL_SIZE * KERNEL_SIZE, KERNEL_NUM_KERNELS)) - 0.01
+    weights = 0.2 * random_state.random_sample((positions * positions * KERNEL_NUM_KERNELS, 10)) - 0.1
+    return kernels, weights
+
+
+class SeedKernelNet:
+    """The seed's kernel net, written as its code computes it (float64 by default, like the seed).
+
+    seed: seeds the ``RandomState`` for the weights and the dropout masks.
+    fixes: any of ``SEED_FIXES`` to undo that slip (none: exactly the seed).
+    image_size: side of the square input images (28 for MNIST; small ones for tests).
+    Parameters: ``kernels: (9, 16)`` (column k is kernel k, row-major 3x3) and
+    ``w: (hidden, 10)`` with hidden index ``position * 16 + kernel`` (the seed's layout).
+    forward: x (N, 1, S, S) -> logits (N, 10); backward(dlogits) fills ``grads`` so that
+    ``SGD(lr=2/128).step(net)`` makes exactly the seed's update (ascent on the kernels
+    unless "sign" is fixed) and returns None (the image needs no gradient).
+    """
+
+    def __init__(self, seed=KERNEL_SEED, fixes=(), image_size=28, dtype=np.float64):
+        fixes = (fixes,) if isinstance(fixes, str) else tuple(fixes)
+        for fix in fixes:
+            if fix not in SEED_FIXES:
+                raise ValueError(f"unknown fix {fix!r}; expected any of {', '.join(map(repr, SEED_FIXES))}")
+        self.fixes = frozenset(fixes)
+        self.image_size = int(image_size)
+        # The seed's range(28 - 3) gives 25 positions; a valid correlation has 28 - 3 + 1 = 26.
+        self.positions = self.image_size - KERNEL_SIZE + (1 if "windows" in self.fixes else 0)
+        self.hidden_size = self.positions * self.positions * KERNEL_NUM_KERNELS
+        self.random_state = np.random.RandomState(seed)
+        kernels, weights = _seed_draws(self.random_state, self.positions)
+        self.params = {"kernels": kernels.astype(dtype), "w": weights.astype(dtype)}
+        self.grads = {}
+        self._cache = None
+
+    def forward(self, x, training=False):
+        """x: (N, 1, S, S) -> logits (N, 10); training draws the seed's dropout mask."""
+        x = np.asarray(x)
+        if x.ndim != 4 or x.shape[1:] != (1, self.image_size, self.image_size):
+            raise ValueError(f"SeedKernelNet expects images of shape (N, 1, {self.image_size}, "
+                             f"{self.image_size}), got {x.shape}")
+        n, p = x.shape[0], self.positions
+        sections = image_sections(x, KERNEL_SIZE)[:, :p, :p]  # (N, p, p, 1, 3, 3): the seed's windows
+        cols = sections.reshape(n * p * p, KERNEL_SIZE * KERNEL_SIZE)  # (N*p*p, 9), one row per window
+        pre = cols @ self.params["kernels"]  # (N*p*p, 16)
+        t = np.tanh(pre, out=pre).reshape(n, self.hidden_size)  # (N, p*p*16), position-major like the seed
+        if training:
+            mask = self.random_state.randint(2, size=t.shape).astype(t.dtype)  # the seed's 0/1 mask
+            h = t * (mask * 2)
+        else:
+            mask, h = None, t
+        self._cache = (cols, t, mask, h)
+        return h @ self.params["w"]  # (N, 10) logits
+
+    def backward(self, dlogits):
+        """dlogits: (N, 10), the mean-loss gradient (softmax(logits) - one_hot) / N. Returns None."""
+        if self._cache is None:
+            raise RuntimeError("SeedKernelNet.backward was called before forward")
+        cols, t, mask, h = self._cache
+        if mask is None:
+            raise RuntimeError("SeedKernelNet.backward needs a forward pass with training=True")
+        self.grads["w"] = h.T @ dlogits  # (hidden, 10)
+        dh = dlogits @ self.params["w"].T  # (N, hidden)
+        if "derivative" in self.fixes:
+            dpre = dh * (mask * 2) * (1 - t * t)  # through h = 2 * mask * tanh(pre)
+        else:
+            dpre = dh * (1 - h * h) * mask  # the seed: derivative of the scaled h, mask without x 2
+        dk = cols.T @ dpre.reshape(-1, KERNEL_NUM_KERNELS)  # (9, 16)
+        self.grads["kernels"] = dk if "sign" in self.fixes else -dk  # the seed climbs the kernels' loss
+        return None
+
+    def __call__(self, x):
+        return self.forward(x, training=False)
+
+    def named_parameters(self):
+        return dict(self.params)
+
+    def named_gradients(self):
+        if set(self.grads) != set(self.params):
+            raise RuntimeError("call backward before reading gradients")
+        return dict(self.grads)
+
+    def num_params(self):
+        return int(sum(p.size for p in self.params.values()))
+
+    def conv_weights(self):
+        """The kernels as cnnlib conv weights: (16, 1, 3, 3)."""
+        return self.params["kernels"].T.reshape(KERNEL_NUM_KERNELS, 1, KERNEL_SIZE, KERNEL_SIZE)  # (K, C, KH, KW)
+
+    def summary(self, input_shape=None):
+        """A short description with the hidden size and parameter counts."""
+        fixed = ", ".join(sorted(self.fixes)) or "none"
+        return (f"SeedKernelNet (the seed's code path; fixes: {fixed})\n"
+                f"  windows: {self.positions}x{self.positions} positions of 3x3, 16 kernels -> hidden "
+                f"{self.hidden_size:,}\n"
+                f"  kernels (9, 16): 144 parameters; dense ({self.hidden_size}, 10): "
+                f"{self.hidden_size * 10:,} parameters\n"
+                f"total parameters: {self.num_params():,}")
+
+    def __repr__(self):
+        return f"SeedKernelNet(fixes={tuple(sorted(self.fixes))}, hidden_size={self.hidden_size})"
+
+
+def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
+    """The kernel net, initialised as the seed does.
+
+    faithful=False: the corrected cnnlib ``Sequential`` (float32 unless ``dtype``);
+    faithful=True: ``SeedKernelNet(seed, fixes)`` (float64 unless ``dtype``).
+    """
+    if faithful:
+        return SeedKernelNet(seed, fixes, dtype=np.float64 if dtype is None else dtype)
+    if fixes:
+        raise ValueError("fixes apply to the faithful net only; the corrected net has them all")
+    dtype = np.float32 if dtype is None else dtype
+    positions = 28 - KERNEL_SIZE + 1
+    kernels, weights = _seed_draws(np.random.RandomState(seed), positions)
+    conv = Conv2D(1, KERNEL_NUM_KERNELS, KERNEL_SIZE, bias=None, dtype=dtype)
+    conv.params["w"] = kernels.T.reshape(KERNEL_NUM_KERNELS, 1, KERNEL_SIZE, KERNEL_SIZE).astype(dtype)  # (K, C, KH, KW)
+    dense = Dense(positions * positions * KERNEL_NUM_KERNELS, 10, bias=False, dtype=dtype)
+    rows = weights.reshape(positions * positions, KERNEL_NUM_KERNELS, 10)  # (H'*W', K, 10), seed order
+    dense.params["w"] = rows.transpose(1, 0, 2).reshape(-1, 10).astype(dtype)  # (K*H'*W', 10), Flatten order
+    return Sequential([conv, Tanh(), Dropout(KERNEL_DROPOUT, rng=np.random.default_rng(seed)), Flatten(), dense],
+                      input_shape=(1, 28, 28))

@@ -1,0 +1,152 @@
+"""The seeds' networks: the faithful kernel net pinned to the seed's arithmetic, the builders and trainers."""
+
+import numpy as np
+import pytest
+
+from cnnlib.data import load_mnist
+from cnnlib.gradcheck import numerical_gradient, rel_error
+from cnnlib.kernel_net import KERNEL_LR, SEED_FIXES, SeedKernelNet, build_kernel_net
+from cnnlib.losses import softmax_cross_entropy
+from cnnlib.network import SGD
+from cnnlib.networks import (NETWORK_NAMES, build_dense_net, build_layered_net, build_pooling_net,
+                             default_epochs, prepare_for, prepare_images, train_kernel_net, train_network)
+
+
+def softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_faithful_forward_matches_explicit_loops_with_the_seeds_windows():
+    net = SeedKernelNet(seed=1, image_size=6)
+    x = np.random.default_rng(0).random((2, 1, 6, 6))
+    kernels, w = net.params["kernels"], net.params["w"]
+    hidden = np.zeros((2, net.hidden_size))
+    for n in range(2):
+        units = []
+        for row in range(6 - 3):  # the seed's range(28 - 3): one position short of a valid correlation
+            for col in range(6 - 3):
+                window = x[n, 0, row:row + 3, col:col + 3].reshape(9)
+                units.extend(np.tanh(window @ kernels[:, k]) for k in range(16))
+        hidden[n] = units
+    assert net.hidden_size == 3 * 3 * 16
+    assert np.allclose(net.forward(x), hidden @ w, rtol=1e-12, atol=1e-12)
+
+
+def test_hidden_sizes_and_the_seeds_first_draws():
+    faithful, corrected = SeedKernelNet(1), build_kernel_net(1)
+    assert faithful.hidden_size == 25 * 25 * 16 == 10_000
+    assert SeedKernelNet(1, fixes=("windows",)).hidden_size == 26 * 26 * 16 == 10_816
+    assert corrected.num_params() == 144 + 10_816 * 10
+    assert "total parameters: 108,304" in corrected.summary()
+    state = np.random.RandomState(1)
+    assert np.array_equal(faithful.params["kernels"], 0.02 * state.random_sample((9, 16)) - 0.01)
+    assert np.array_equal(faithful.params["w"], 0.2 * state.random_sample((10_000, 10)) - 0.1)
+
+
+def test_faithful_training_step_is_the_seeds_update():
+    """One batch through SeedKernelNet + SGD(2/B) equals the seed's formulas, slips included."""
+    batch = 4
+    net = SeedKernelNet(seed=2, image_size=6)
+    x = np.random.default_rng(1).random((batch, 1, 6, 6))
+    y = np.array([3, 1, 0, 9])
+    kernels, w = net.params["kernels"].copy(), net.params["w"].copy()
+    mask = np.random.RandomState(5).randint(2, size=(batch, net.hidden_size))
+    net.random_state = np.random.RandomState(5)
+
+    _, dlogits = softmax_cross_entropy(net.forward(x, training=True), y)
+    net.backward(dlogits)
+    SGD(lr=2 / batch).step(net)
+
+    flat = np.concatenate([x[:, :, r:r + 3, c:c + 3].reshape(batch, 1, 9) for r in range(3) for c in range(3)],
+                          axis=1).reshape(-1, 9)  # (N*9, 9), window-major like the seed
+    layer_1 = np.tanh((flat @ kernels).reshape(batch, -1)) * mask * 2
+    labels = np.eye(10)[y]
+    delta_2 = (labels - softmax(layer_1 @ w)) / (batch * batch)
+    delta_1 = delta_2 @ w.T * (1 - layer_1 ** 2) * mask
+    assert np.allclose(net.params["w"], w + 2 * layer_1.T @ delta_2, atol=1e-14)
+    assert np.allclose(net.params["kernels"], kernels - 2 * flat.T @ delta_1.reshape(-1, 16), atol=1e-14)
+
+
+def test_all_fixes_give_the_true_gradient():
+    net = SeedKernelNet(seed=3, fixes=SEED_FIXES, image_size=5)
+    x = np.random.default_rng(2).random((3, 1, 5, 5))
+    dlogits = np.random.default_rng(3).standard_normal((3, 10))
+    _replayed(net, x)
+    net.backward(dlogits)
+    grads = {k: g.copy() for k, g in net.grads.items()}
+    for name in ("kernels", "w"):
+        numerical = numerical_gradient(lambda _: _replayed(net, x), net.params[name], dlogits)
+        assert rel_error(grads[name], numerical) < 1e-6, name
+    only_sign_bug = SeedKernelNet(seed=3, fixes=("windows", "derivative"), image_size=5)
+    _replayed(only_sign_bug, x)
+    only_sign_bug.backward(dlogits)
+    assert np.allclose(only_sign_bug.grads["kernels"], -grads["kernels"])  # ascent on the kernels
+
+
+def _replayed(net, x):
+    """A training-mode forward pass that always draws the same dropout mask."""
+    net.random_state = np.random.RandomState(8)
+    return net.forward(x, training=True)
+
+
+def test_corrected_net_equals_the_seed_net_with_every_fix():
+    x = prepare_images(load_mnist(n_train=5)[0][0], dtype=np.float64)
+    corrected = build_kernel_net(4, dtype=np.float64)
+    seed_fixed = SeedKernelNet(4, fixes=SEED_FIXES)
+    assert np.allclose(corrected.forward(x), seed_fixed.forward(x), rtol=1e-10, atol=1e-12)
+    assert np.array_equal(corrected.layers[0].params["w"], seed_fixed.conv_weights())
+
+
+def test_builders_match_the_seeds_architectures():
+    pooling = build_pooling_net(0)
+    assert pooling.num_params() == 8 * 9 + 1352 * 10 + 10
+    assert 0.05 < np.std(pooling.layers[0].params["w"]) < 0.2  # randn / 9
+    layered = build_layered_net(0)
+    assert layered.layers[0].params["b"].shape == (6, 26, 26)
+    assert layered.num_params() == (54 + 4056) + (4056 * 100 + 100) + (100 * 10 + 10)
+    assert 0.9 < np.std(layered.layers[3].params["w"]) < 1.1  # standard normal like the seed
+    dense = build_dense_net(0)
+    assert dense.num_params() == 784 * 40 + 40 + 40 * 10 + 10
+    assert np.all(np.abs(dense.layers[1].params["w"]) <= 0.1)
+
+
+def test_prepare_images():
+    raw = np.full((2, 28, 28), 255, dtype=np.uint8)
+    assert prepare_images(raw).shape == (2, 1, 28, 28) and prepare_images(raw).max() == 1
+    assert prepare_for("pooling", raw).max() == 0.5
+    assert prepare_for("kernel-faithful", raw).dtype == np.float64
+    with pytest.raises(ValueError, match=r"\(N, 28, 28\)"):
+        prepare_images(np.zeros((2, 784)))
+
+
+@pytest.fixture(scope="module")
+def mnist_small():
+    (x_train, y_train), (x_test, y_test) = load_mnist(n_train=256, n_test=100)
+    return x_train, y_train, x_test, y_test
+
+
+@pytest.mark.parametrize("name", NETWORK_NAMES)
+def test_every_network_trains_by_name(name, mnist_small):
+    x_train, y_train, x_test, y_test = mnist_small
+    n = 256 if name.startswith("kernel") else 40  # per-image nets: a short epoch
+    records = []
+    net, history = train_network(name, x_train[:n], y_train[:n], x_test, y_test, num_epochs=2,
+                                 callback=records.append, progress=None)
+    assert len(history) == 2 and len(records) == 2
+    assert all(0 <= a <= 1 for a in history.test_accuracy)
+    assert np.isfinite(history.loss).all()
+    assert default_epochs(name) >= 3
+    assert net.forward(prepare_for(name, x_test[:3])).shape == (3, 10)
+
+
+def test_kernel_net_runs_are_reproducible(mnist_small):
+    x_train, y_train, x_test, y_test = mnist_small
+    runs = [train_kernel_net(x_train[:128], y_train[:128], x_test, y_test, iterations=2, faithful=faithful,
+                             progress=None)[1]
+            for faithful in (False, False, True, True)]
+    assert runs[0].as_dict() == runs[1].as_dict() and runs[2].as_dict() == runs[3].as_dict()
+    with pytest.raises(ValueError, match="unknown network"):
+        train_network("lenet", x_train, y_train)
+    with pytest.raises(ValueError, match="unknown fix"):
+        SeedKernelNet(fixes=("bias",))
