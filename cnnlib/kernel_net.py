@@ -175,7 +175,8 @@ def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
     positions = 28 - KERNEL_SIZE + 1
     kernels, weights = _seed_draws(np.random.RandomState(seed), positions)
     conv = Conv2D(1, KERNEL_NUM_KERNELS, KERNEL_SIZE, bias=None, dtype=dtype)
-    conv.params["w"] = kernels.T.reshape(KERNEL_NUM_KERNELS, 1, KERNEL_SIZE, KERNEL_SIZE).astype(dtype)  # (K, C, KH, KW)
+    # column k of the seed's (9, 16) kernels is kernel k, its 9 rows the 3x3 window in row-major order
+    conv.params["w"] = kernels.T.reshape(KERNEL_NUM_KERNELS, 1, KERNEL_SIZE, KERNEL_SIZE).astype(dtype)  # (K,C,KH,KW)
     dense = Dense(positions * positions * KERNEL_NUM_KERNELS, 10, bias=False, dtype=dtype)
     rows = weights.reshape(positions * positions, KERNEL_NUM_KERNELS, 10)  # (H'*W', K, 10), seed order
     dense.params["w"] = rows.transpose(1, 0, 2).reshape(-1, 10).astype(dtype)  # (K*H'*W', 10), Flatten order

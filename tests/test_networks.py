@@ -5,7 +5,7 @@ import pytest
 
 from cnnlib.data import load_mnist
 from cnnlib.gradcheck import numerical_gradient, rel_error
-from cnnlib.kernel_net import KERNEL_LR, SEED_FIXES, SeedKernelNet, build_kernel_net
+from cnnlib.kernel_net import SEED_FIXES, SeedKernelNet, build_kernel_net
 from cnnlib.losses import softmax_cross_entropy
 from cnnlib.network import SGD
 from cnnlib.networks import (NETWORK_NAMES, build_dense_net, build_layered_net, build_pooling_net,
@@ -106,6 +106,11 @@ def test_builders_match_the_seeds_architectures():
     assert layered.layers[0].params["b"].shape == (6, 26, 26)
     assert layered.num_params() == (54 + 4056) + (4056 * 100 + 100) + (100 * 10 + 10)
     assert 0.9 < np.std(layered.layers[3].params["w"]) < 1.1  # standard normal like the seed
+    scaled = build_layered_net(0, init="scaled")
+    assert np.std(scaled.layers[3].params["w"]) == pytest.approx(1 / np.sqrt(4056), rel=0.05)
+    assert not scaled.layers[0].params["b"].any()
+    with pytest.raises(ValueError, match="init"):
+        build_layered_net(0, init="he")
     dense = build_dense_net(0)
     assert dense.num_params() == 784 * 40 + 40 + 40 * 10 + 10
     assert np.all(np.abs(dense.layers[1].params["w"]) <= 0.1)

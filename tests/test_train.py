@@ -1,12 +1,15 @@
 """The training loop: loss falls, runs are reproducible, history/callbacks/evaluation behave."""
 
+import io
 import math
+import sys
 
 import numpy as np
 import pytest
 
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Sigmoid
 from cnnlib.network import Sequential
+from cnnlib.progress import resolve_progress
 from cnnlib.train import History, evaluate, evaluate_loss, fit, predict
 
 
@@ -133,3 +136,10 @@ def test_bad_arguments_raise_value_error():
         fit(net, x, y, progress="loud")
     with pytest.raises(ValueError, match="leaves no batch"):
         fit(net, x, y, batch_size=32, drop_last=True, progress=None)
+
+
+def test_progress_modes_outside_a_notebook(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
+    assert resolve_progress("auto") is None
+    assert resolve_progress("bar") == "tqdm" and resolve_progress(True) == "tqdm"
+    assert resolve_progress(None) is None and resolve_progress(False) is None
