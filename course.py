@@ -76,6 +76,18 @@ def ensure_chromium() -> None:
     run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], env=env)
 
 
+def course_env() -> dict[str, str]:
+    """The environment for JupyterLab and pytest.
+
+    The course's matrix products are small; multithreaded BLAS only adds overhead to them (and oversubscribes
+    the cores when two notebooks run at once), so one BLAS thread is the default unless you set your own.
+    """
+    env = dict(os.environ)
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
+    return env
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"lab", "test", "setup"}:
         print(__doc__.strip())
@@ -85,11 +97,11 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[0] == "lab":
         cmd = [python, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *argv[1:]]
-        return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=course_env())
     ensure_chromium()
     cmd = [python, "-m", "pytest", *PYTEST_ARGS, *argv[1:]]
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=course_env())
 
 
 if __name__ == "__main__":
