@@ -1,4 +1,4 @@
-"""Pictures of kernels, feature maps and pooling, plus the helpers every picture shares.
+"""Small pictures of kernels, maps and images, plus the style and helpers every picture shares.
 
 Each picture is a plain function that returns a matplotlib ``Figure``; the widgets in
 ``cnnlib.widgets`` only wire sliders to these functions. Pictures are sized and lettered
@@ -13,22 +13,19 @@ Functions (shapes follow the library's convention, see ``cnnlib.conv``)::
     plot_image(image)                       image: (H, W) or (C, H, W) -> Figure
 
 ``Mosaic`` draws K maps as tiles of one image (one ``imshow``), which is much faster to
-redraw than K separate axes; ``tile_maps`` builds that image. ``figure_to_png`` renders a
-figure with the non-interactive Agg renderer, as the widgets do.
+redraw than K separate axes; ``tile_maps`` builds that image. How widgets render figures
+(off screen, Agg, blitting) is in ``cnnlib.plotting_render``.
 
-The pictures of the convolution stepper are in ``cnnlib.plotting_stepper``, of the kernel
-explorer and of pooling in ``cnnlib.plotting_maps``, of training curves in
-``cnnlib.plotting_training``.
+The widgets' pictures: the convolution stepper in ``cnnlib.plotting_stepper``, one kernel's
+map and a layer's channels in ``cnnlib.plotting_kernels``, pooling in
+``cnnlib.plotting_pooling``, training curves in ``cnnlib.plotting_training``.
 """
 
-import io
 import math
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
-import PIL.Image
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from cnnlib._checks import as_float_array, check_ndim
 
@@ -55,64 +52,19 @@ def new_figure(figsize, fig=None):
     return fig
 
 
-def offscreen_figure(figsize, dpi=72):
-    """A Figure outside pyplot (never shown by ``plt.show()``, freed when dropped), drawn by Agg."""
-    fig = Figure(figsize=figsize, dpi=dpi)
-    FigureCanvasAgg(fig)
-    return fig
+TRANSPARENT = (1.0, 1.0, 1.0, 0.0)
 
 
-def figure_to_png(fig, dpi=None):
-    """Render ``fig`` with Agg and return the PNG bytes (fast, lightly compressed)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi or fig.dpi, pil_kwargs={"compress_level": 1})
-    return buf.getvalue()
+def colormap(name, bad=TRANSPARENT):
+    """The colour map ``name`` with NaN cells drawn in ``bad`` (default: transparent)."""
+    return matplotlib.colormaps[name].with_extremes(bad=bad)
 
 
-class FastRedraw:
-    """Redraw only the artists that change, over a background drawn once (Agg blitting).
-
-    ``artists`` are marked animated: a full draw of ``fig`` (its canvas must be Agg, see
-    ``offscreen_figure``) leaves them out, so that picture is kept as the background, and
-    ``png(key)`` pastes it back and draws just these artists on top. The background is drawn
-    again when ``key`` changes (pass e.g. the colour limits, so colour bars follow them).
-    Use it for figures made only for a widget: ``savefig`` of such a figure still draws everything.
-    """
-
-    def __init__(self, fig, artists):
-        self.fig = fig
-        self.artists = list(artists)
-        for a in self.artists:
-            a.set_animated(True)
-        self.background = None
-        self.key = None
-
-    def png(self, key=None):
-        """PNG bytes of the whole figure with the artists' current data."""
-        canvas = self.fig.canvas
-        if self.background is None or key != self.key:
-            canvas.draw()  # everything but the animated artists
-            self.background = canvas.copy_from_bbox(self.fig.bbox)
-            self.key = key
-        else:
-            canvas.restore_region(self.background)
-        renderer = canvas.get_renderer()
-        for a in self.artists:
-            if a.axes is not None and a.axes.get_aspect() != "auto":
-                a.axes.apply_aspect()  # an image of a new shape resizes its axes box
-            a.draw(renderer)
-        rgba = np.asarray(canvas.buffer_rgba())  # (height, width, 4)
-        buf = io.BytesIO()
-        PIL.Image.fromarray(rgba[..., :3]).save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-
-def set_scale(im, cmap, vmin, vmax, bad=(1.0, 1.0, 1.0, 0.0)):
-    """Give the image ``im`` a colour map and limits; ``bad`` is the colour of NaN cells
-    (default transparent). The colour map is only replaced when its name changes."""
+def set_scale(im, cmap, vmin, vmax):
+    """Give the image ``im`` the colour map named ``cmap`` (NaN transparent) and limits
+    (vmin, vmax); the colour map is only replaced when its name changes."""
     if im.get_cmap().name != cmap:
-        im.set_cmap(cmap)
-        im.get_cmap().set_bad(bad)
+        im.set_cmap(colormap(cmap))
     if im.get_clim() != (vmin, vmax):
         im.set_clim(vmin, vmax)
 
@@ -151,9 +103,10 @@ def bare_axes(ax, title=None):
         ax.set_title(title, fontsize=TITLE_SIZE)
 
 
-def add_colorbar(fig, im, ax, label=None):
-    """A colour bar right beside ``ax`` (it follows the axes' box) with readable tick labels."""
-    cbar = fig.colorbar(im, cax=ax.inset_axes([1.03, 0.0, 0.045, 1.0]))
+def add_colorbar(fig, im, ax, label=None, pad=0.03):
+    """A colour bar right beside ``ax`` (``pad``: the gap, as a fraction of its width; it follows the
+    axes' box) with readable tick labels."""
+    cbar = fig.colorbar(im, cax=ax.inset_axes([1 + pad, 0.0, 0.045, 1.0]))
     cbar.ax.tick_params(labelsize=TICK_SIZE)
     if label:
         cbar.set_label(label, fontsize=LABEL_SIZE)
@@ -217,8 +170,8 @@ class Mosaic:
         self.ax = ax
         self.cols = cols
         self.labels = labels
-        self.im = ax.imshow(np.zeros((1, 1)), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-        self.im.get_cmap().set_bad((1.0, 1.0, 1.0, 0.0))  # the gaps between tiles: transparent
+        # NaN (the gaps between tiles) transparent
+        self.im = ax.imshow(np.zeros((1, 1)), cmap=colormap(cmap), vmin=vmin, vmax=vmax, interpolation="nearest")
         self.texts = []
         self.origins = np.zeros((0, 2), dtype=int)
         self.tile_shape = None

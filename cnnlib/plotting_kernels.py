@@ -90,34 +90,36 @@ class KernelMapsFigure:
     ``update(state, image, scale)`` takes a state with the same kernels and maps of the same
     shape (another kernel, image or activation). ``scale`` fixes the maps' colour scale to
     ±scale (default: the largest |value| among this state's K maps). ``dynamic`` lists the
-    artists that change with the kernel or image; ``background_key`` what changes the rest.
+    artists that change with the kernel or image, ``slow`` those that change with
+    ``background_key`` (scale and activation); ``static_key`` (the scale) changes the rest.
     """
 
     def __init__(self, fig, state, image=None, scale=None):
         self.fig = fig
         self.w, self.maps_shape = state.w, state.maps.shape
-        grid = fig.add_gridspec(1, 4, width_ratios=[1.6, 1, 1, 1], left=0.01, right=0.92, top=0.78,
-                                bottom=0.08, wspace=0.4)
+        grid = fig.add_gridspec(1, 4, width_ratios=[1.8, 1, 1, 1], left=0.01, right=0.92, top=0.78,
+                                bottom=0.06, wspace=0.4)
         ax_k, ax_img, ax_map, ax_act = (fig.add_subplot(grid[0, i]) for i in range(4))
         tiles, labels, cols = kernel_tiles(state.w)
         klim = symmetric_limits(state.w)
         self.kernels = Mosaic(ax_k, tiles, labels, cols, cmap=DIVERGING, vmin=klim[0], vmax=klim[1])
-        add_colorbar(fig, self.kernels.im, ax_k)
+        add_colorbar(fig, self.kernels.im, ax_k, pad=0.08)  # room for the frame around the picked kernel
         k, c, kh, kw = state.w.shape
         ax_k.set_title(f"{k} kernels {kh}×{kw}" + (f" × {c} channels" if c > 1 else ""), fontsize=TITLE_SIZE)
         self.pick = ax_k.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:orange", linewidth=3,
-                                             clip_on=False))
+                                             zorder=3, clip_on=False))
         self.img = ax_img.imshow(np.zeros((2, 2)), cmap=GRAY, interpolation="nearest")
         bare_axes(ax_img, "image")
         self.map = ax_map.imshow(state.feature_map, cmap=DIVERGING, interpolation="nearest")
         add_colorbar(fig, self.map, ax_map)
         bare_axes(ax_map, "")
         self.act = ax_act.imshow(state.feature_map, cmap=DIVERGING, interpolation="nearest")
-        add_colorbar(fig, self.act, ax_act)
+        act_bar = add_colorbar(fig, self.act, ax_act)
         bare_axes(ax_act, "")
         self.axes = ax_k, ax_img, ax_map, ax_act
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
         self.dynamic = [self.pick, self.img, self.map, self.act, ax_map.title, self.suptitle]
+        self.slow = [act_bar.ax, ax_act.title]  # they follow the activation (background_key)
         self.update(state, image, scale)
 
     def fits(self, state):
@@ -146,6 +148,7 @@ class KernelMapsFigure:
         ho, wo = state.feature_map.shape
         self.suptitle.set_text(f"kernel {k} → its {ho}×{wo} map (one colour scale for every kernel)")
         self.background_key = (scale, state.activation)
+        self.static_key = scale  # the map's colour bar
 
 
 def plot_kernel_maps(state, image=None, scale=None, fig=None):
@@ -245,10 +248,17 @@ class FeatureMapsFigure:
             self.out = ax_out.imshow(vector_as_image(state.output), interpolation="nearest")
             bare_axes(ax_out)
         if self.kind == "bars":
-            self.dynamic = [self.img, ax_out]  # the whole axes: its y range follows the values
+            units = np.arange(state.output.size)
+            self.bars = ax_out.bar(units, np.zeros(units.size))
+            ax_out.set_xticks(units)
+            ax_out.tick_params(labelsize=TICK_SIZE)
+            ax_out.set_xlabel("unit (orange: the largest)", fontsize=LABEL_SIZE)
+            ax_out.set_ylabel("value", fontsize=LABEL_SIZE)
+            zero = ax_out.axhline(0, color="black", linewidth=1)
+            self.dynamic, self.slow = [self.img, *self.bars.patches, zero], []
         else:
             add_colorbar(fig, self.out, ax_out)
-            self.dynamic = [self.img, self.out]
+            self.dynamic, self.slow = [self.img, self.out], []
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
         self.update(state, limits)
 
@@ -269,20 +279,19 @@ class FeatureMapsFigure:
             self.out.set_data(vector_as_image(out))
             what = f"a vector of {out.size:,} values, wrapped into rows"
         else:
-            ax = self.ax_out
-            ax.clear()
-            colors = np.where(np.arange(out.size) == np.argmax(out), "tab:orange", "tab:blue")
-            ax.bar(np.arange(out.size), out, color=colors)
-            ax.set_xticks(np.arange(out.size))
-            ax.tick_params(labelsize=TICK_SIZE)
-            ax.set_xlabel("unit (orange: the largest)", fontsize=LABEL_SIZE)
-            ax.set_ylabel("value", fontsize=LABEL_SIZE)
-            ax.axhline(0, color="black", linewidth=1)
+            largest = int(np.argmax(out))
+            for i, (bar, value) in enumerate(zip(self.bars.patches, out)):
+                bar.set_height(value)
+                bar.set_color("tab:orange" if i == largest else "tab:blue")
+            _, lo, hi = limits
+            margin = 0.05 * (hi - min(lo, 0.0))
+            self.ax_out.set_ylim(min(lo, 0.0) - margin, hi + margin)
             what = f"a vector of {out.size} values"
         if self.kind != "bars":
             set_scale(self.out, *limits)
         self.suptitle.set_text(f"layer {state.layer_name}: {what}")
-        self.background_key = tuple(limits)
+        self.background_key = None
+        self.static_key = tuple(limits)  # the colour bar
 
 
 def plot_feature_maps(state, limits=None, fig=None):

@@ -78,7 +78,7 @@ class PoolingFigure:
         add_colorbar(fig, self.in_maps.im, ax_maps)
         ax_maps.set_title(f"{k} maps of {h}×{w}", fontsize=TITLE_SIZE)
         self.comb = ax_comb.imshow(state.combined, interpolation="nearest")
-        add_colorbar(fig, self.comb, ax_comb)
+        comb_bar = add_colorbar(fig, self.comb, ax_comb)
         bare_axes(ax_comb, "")
         self.pooled = Mosaic(ax_pool, state.pooled, labels)
         add_colorbar(fig, self.pooled.im, ax_pool)
@@ -86,6 +86,7 @@ class PoolingFigure:
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
         self.dynamic = [self.in_maps.im, self.comb, self.pooled.im, *self.pooled.texts, ax_pool.title,
                         self.suptitle]
+        self.slow = [comb_bar.ax, ax_comb.title]  # they follow the mode (background_key)
         self.update(state, limits)
 
     def fits(self, state):
@@ -108,7 +109,8 @@ class PoolingFigure:
         _, h, w = state.maps.shape
         self.suptitle.set_text(f"across kernels: ({k}, {h}, {w}) → ({h}, {w});   spatially: "
                                f"H'' = ({h} − {state.size}) // {state.stride} + 1 = {h2}  →  ({k}, {h2}, {w2})")
-        self.background_key = (tuple(limits["maps"]), tuple(limits["combined"]), state.mode)
+        self.background_key = (tuple(limits["combined"]), state.mode)
+        self.static_key = tuple(limits["maps"])  # the maps' colour bars
 
 
 def plot_pooling(state, limits=None, fig=None):

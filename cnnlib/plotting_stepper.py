@@ -22,7 +22,7 @@ from cnnlib._checks import as_float_array, check_choice, check_finite, check_ndi
 from cnnlib.conv import conv2d_forward, conv_output_size, convolve2d, correlate2d
 from cnnlib.plotting import (DIVERGING, GRAY, LABEL_SIZE, MAX_ANNOTATED_SIDE, SUPTITLE_SIZE,
                              TITLE_SIZE, CellValues,
-                             add_colorbar, bare_axes, new_figure, show_array, symmetric_limits)
+                             add_colorbar, bare_axes, colormap, new_figure, show_array, symmetric_limits)
 
 MODES = ("correlation", "convolution")
 
@@ -117,7 +117,8 @@ class ConvolutionStepFigure:
 
     ``update(state)`` shows another position, mode, padding or stride for the same image and
     kernel; ``fits(state)`` says whether it can (else build a new one). ``dynamic`` lists the
-    artists that change, for ``plotting.FastRedraw``. Colour scales are fixed per image and
+    artists that change at every step, ``slow`` those that change with ``background_key``
+    (mode, padding, stride), for ``plotting.FastRedraw``. Colour scales are fixed per image and
     kernel (covering every padding, stride and mode), so colours compare across steps.
     """
 
@@ -139,7 +140,7 @@ class ConvolutionStepFigure:
         self.border = ax_img.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:cyan",
                                                  linestyle="--", linewidth=2))
         self.frame = ax_img.add_patch(Rectangle((-0.5, -0.5), kw, kh, fill=False, edgecolor="tab:orange",
-                                                linewidth=3))
+                                                linewidth=3, zorder=3))
         # Window, kernel, products: small arrays with their numbers written in.
         self.win = ax_win.imshow(state.window, cmap=GRAY, vmin=lo, vmax=hi, interpolation="nearest")
         klim = symmetric_limits(kernel)
@@ -158,11 +159,10 @@ class ConvolutionStepFigure:
         # The output map, filled in up to the current position; unvisited cells light grey.
         # "full" outputs hold every value any padding <= K-1 can give, in both modes.
         olim = symmetric_limits(correlate2d(image, kernel, "full"), convolve2d(image, kernel, "full"))
-        self.out = ax_out.imshow(state.output, cmap=DIVERGING, vmin=olim[0], vmax=olim[1],
-                                 interpolation="nearest")
-        self.out.get_cmap().set_bad("0.85")
+        self.out = ax_out.imshow(state.output, cmap=colormap(DIVERGING, bad="0.85"), vmin=olim[0],
+                                 vmax=olim[1], interpolation="nearest")
         self.cell = ax_out.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor="tab:orange",
-                                               linewidth=3))
+                                               linewidth=3, zorder=3))
         add_colorbar(fig, self.out, ax_out)
         self.axes = ax_img, ax_ker, ax_out
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE, y=0.97)
@@ -170,10 +170,13 @@ class ConvolutionStepFigure:
                                      fontsize=LABEL_SIZE + 2, fontweight="bold")
         self.out_text = ax_out.text(0.5, -0.04, "", transform=ax_out.transAxes, ha="center", va="top",
                                     fontsize=LABEL_SIZE)
-        # What changes from step to step (a widget redraws only these).
-        self.dynamic = [self.img, self.border, self.frame, self.win, self.ker, self.prod, self.out, self.cell,
-                        ax_img.title, ax_ker.title, ax_out.title, self.suptitle, self.sum_text, self.out_text]
-        self.dynamic += [t for cells in self.values for row in cells.texts for t in row]
+        # What changes from step to step, and what only with the mode, padding or stride
+        # (a widget redraws only these, see plotting.FastRedraw).
+        texts = [[t for row in cells.texts for t in row] for cells in self.values] or [[], [], []]
+        self.dynamic = [self.frame, self.win, self.prod, self.out, self.cell, self.sum_text, self.out_text,
+                        *texts[0], *texts[2]]
+        self.slow = [self.img, self.border, self.ker, ax_img.title, ax_ker.title, ax_out.title, self.suptitle,
+                     *texts[1]]
         self.update(state)
 
     @staticmethod
@@ -211,10 +214,11 @@ class ConvolutionStepFigure:
         self.cell.set_xy((state.col - 0.5, state.row - 0.5))
         ho, wo = state.output.shape
         ax_out.set_title(f"output {ho}×{wo}", fontsize=TITLE_SIZE)
-        self.out_text.set_text(f"output[{state.row}, {state.col}] = {total}")
-        self.suptitle.set_text(f"{state.mode}, stride {state.stride}, step {state.position + 1} of "
-                               f"{state.num_positions}\n{state.size_formula}")
-        self.background_key = None  # everything that changes is in ``dynamic``
+        self.out_text.set_text(f"step {state.position + 1} of {state.num_positions}: "
+                               f"output[{state.row}, {state.col}] = {total}")
+        self.suptitle.set_text(f"{state.mode}, padding {p}, stride {state.stride}\n{state.size_formula}")
+        self.background_key = (state.mode, p, state.stride)  # what the slow artists show
+        self.static_key = None  # the rest never changes
 
 
 def plot_convolution_step(state, fig=None):

@@ -42,7 +42,9 @@ class TrainingCurvesFigure:
     """Loss (left) and accuracy (right) against epochs; ``update(curves)`` redraws with new points.
 
     num_epochs: fixes the x axis to 0..num_epochs so it does not jump while training (None:
-    follow the data).
+    follow the data). The loss axis only ever grows (losses mostly fall), so while training
+    the axes stay put and only the curves change: ``dynamic`` lists those artists and
+    ``static_key`` the axis limits, for ``plotting.FastRedraw``.
     """
 
     def __init__(self, fig, num_epochs=None, title=None):
@@ -61,9 +63,13 @@ class TrainingCurvesFigure:
             ax.set_title(what, fontsize=TITLE_SIZE)
             ax.tick_params(labelsize=TICK_SIZE)
             ax.grid(True, alpha=0.3)
-            ax.legend(fontsize=LABEL_SIZE, loc="best")
+        self.legends = [ax.legend(fontsize=LABEL_SIZE, loc=loc)
+                        for ax, loc in ((self.ax_loss, "upper right"), (self.ax_acc, "lower right"))]
         self.ax_acc.set_ylim(0, 1.02)
+        self.loss_top = 0.0
         self.suptitle = fig.suptitle(title or "", fontsize=SUPTITLE_SIZE)
+        self.dynamic = [*self.lines.values(), *self.legends, self.suptitle]
+        self.slow = []
 
     def update(self, curves):
         """curves: dict of arrays from ``curves_from``."""
@@ -78,8 +84,11 @@ class TrainingCurvesFigure:
         losses = np.concatenate([curves["loss"], curves["test_loss"]])
         losses = losses[np.isfinite(losses)]
         if losses.size:
-            self.ax_loss.set_ylim(0, float(losses.max()) * 1.08 or 1.0)
+            self.loss_top = max(self.loss_top, float(losses.max()) * 1.08)
+            self.ax_loss.set_ylim(0, self.loss_top or 1.0)
         self.suptitle.set_text(self.title or _summary(curves))
+        self.background_key = None
+        self.static_key = (right, self.loss_top)
 
 
 def _summary(curves):

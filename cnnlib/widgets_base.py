@@ -6,12 +6,22 @@ PNG bytes in an ``ipywidgets.Image``: no ipympl, no pyplot figure left open, not
 
 import ipywidgets as widgets
 
-from cnnlib.plotting import FastRedraw, offscreen_figure
+from cnnlib.plotting_render import FastRedraw, offscreen_figure
 
 # Pixels per inch of the rendered pictures: sharp on a projector, quick to draw.
 DPI = 72
-# Large text for the controls' descriptions (a projector at the back of a room).
-BIG = {"description_width": "initial", "font_size": "16px"}
+# Controls' descriptions get the room they need.
+BIG = {"description_width": "initial"}
+# Larger text and handles inside every cnnlib widget (a projector at the back of a room): the
+# ipywidgets CSS variables, set on the widget's own class so nothing else on the page changes.
+PROJECTOR_CSS = ("<style>.cnnlib-widget { --jp-widgets-font-size: 16px; --jp-widgets-inline-height: 34px; "
+                 "--jp-widgets-slider-handle-size: 20px; --jp-widgets-slider-track-thickness: 6px; }</style>")
+
+
+def projector_style(box):
+    """Mark ``box`` (a VBox) for the projector CSS and add the (invisible) style element to it."""
+    box.add_class("cnnlib-widget")
+    box.children = (widgets.HTML(PROJECTOR_CSS, layout=widgets.Layout(display="none")),) + tuple(box.children)
 
 
 def big_label():
@@ -34,16 +44,17 @@ class PictureWidget(widgets.VBox):
         self.view = None
         self.redraw = None
         super().__init__(children=list(controls) + [self.picture])
+        projector_style(self)
 
     def show_state(self, state, build, **update_kwargs):
         """Show ``state``: update the current view if it fits, else ``build(fig, state)`` a new one."""
         if self.view is None or not self.view.fits(state):
             self.fig = offscreen_figure(self.figsize, dpi=DPI)
             self.view = build(self.fig, state, **update_kwargs)
-            self.redraw = FastRedraw(self.fig, self.view.dynamic)
+            self.redraw = FastRedraw(self.fig, self.view.dynamic, self.view.slow)
         else:
             self.view.update(state, **update_kwargs)
-        self.picture.value = self.redraw.png(self.view.background_key)
+        self.picture.value = self.redraw.png(self.view.background_key, self.view.static_key)
 
     def __repr__(self):
         return f"{type(self).__name__}({self.describe()})"

@@ -11,7 +11,8 @@ from cnnlib.plotting_pooling import (KERNEL_POOL_MODES, SPATIAL_POOL_MODES, Pool
                                      pooling_state)
 from cnnlib.pool import pool_kernels_forward
 from cnnlib.widgets_base import BIG, DPI, PictureWidget
-from cnnlib.plotting import FastRedraw, color_limits, offscreen_figure
+from cnnlib.plotting import color_limits
+from cnnlib.plotting_render import FastRedraw, offscreen_figure
 
 
 def as_images(images, name="images"):
@@ -169,11 +170,11 @@ class FeatureMapExplorer(PictureWidget):
             limits = self._limits(i)
             fig = offscreen_figure(self.figsize, dpi=DPI)
             view = FeatureMapsFigure(fig, self.state, limits)
-            self._views[i] = fig, view, FastRedraw(fig, view.dynamic), limits
+            self._views[i] = fig, view, FastRedraw(fig, view.dynamic, view.slow), limits
         else:
             self._views[i][1].update(self.state, self._views[i][3])
         self.fig, self.view, self.redraw, _ = self._views[i]
-        self.picture.value = self.redraw.png(self.view.background_key)
+        self.picture.value = self.redraw.png(self.view.background_key, self.view.static_key)
 
     def _limits(self, i):
         """One colour scale for layer i over every image: (cmap, vmin, vmax)."""

@@ -4,9 +4,9 @@ import time
 
 import ipywidgets as widgets
 
-from cnnlib.plotting import figure_to_png, offscreen_figure
+from cnnlib.plotting_render import FastRedraw, offscreen_figure
 from cnnlib.plotting_training import TrainingCurvesFigure, curves_from
-from cnnlib.widgets_base import DPI, big_label
+from cnnlib.widgets_base import DPI, big_label, projector_style
 
 
 class TrainingMonitor(widgets.VBox):
@@ -31,6 +31,7 @@ class TrainingMonitor(widgets.VBox):
         self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.status = big_label()
         super().__init__(children=[self.status, self.picture])
+        projector_style(self)
         self.reset()
 
     def reset(self):
@@ -40,6 +41,7 @@ class TrainingMonitor(widgets.VBox):
         self._last_draw = -float("inf")
         self.fig = offscreen_figure((14, 4.8), dpi=DPI)
         self.view = TrainingCurvesFigure(self.fig, title=self.title)
+        self.fast = FastRedraw(self.fig, self.view.dynamic, self.view.slow)
         self.redraw()
 
     def __call__(self, record):
@@ -55,7 +57,7 @@ class TrainingMonitor(widgets.VBox):
         """Draw every record so far."""
         curves = curves_from(self.records)
         self.view.update(curves)
-        self.picture.value = figure_to_png(self.fig, DPI)
+        self.picture.value = self.fast.png(self.view.background_key, self.view.static_key)
         self.num_redraws += 1
         self._last_draw = time.monotonic()
         n = len(self.records)
