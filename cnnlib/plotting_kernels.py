@@ -238,11 +238,13 @@ class FeatureMapsFigure:
         ax_img, ax_out = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
         self.img = ax_img.imshow(state.image[0], cmap=GRAY, interpolation="nearest")
         bare_axes(ax_img, "image")
+        ax_img.set_anchor("E")  # next to the channels
         self.ax_out = ax_out
         if self.kind == "maps":
             k = state.output.shape[0]
             cols = min(k, int(np.ceil(np.sqrt(2.5 * k))))  # a wide panel: more columns than rows
             self.mosaic = Mosaic(ax_out, state.output, [str(i) for i in range(k)], cols)
+            ax_out.set_anchor("W")  # next to the image
             self.out = self.mosaic.im
         elif self.kind == "vector":
             self.out = ax_out.imshow(vector_as_image(state.output), interpolation="nearest")
