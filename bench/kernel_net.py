@@ -11,8 +11,14 @@
     -> Flatten -> Dense(10, softmax, no bias), SGD(lr = 2/128), the same schedule:
     batches of 128 in order over the first 896 images, 300 epochs.
 
-    python bench/kernel_net.py                      # full run (several minutes)
+    python bench/kernel_net.py                      # full run (a few minutes)
     python bench/kernel_net.py --iterations 20 --seed-iterations 1 --no-keras
+    OPENBLAS_NUM_THREADS=2 python bench/kernel_net.py --faithful
+
+numpy's BLAS runs on one thread unless OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS)
+says otherwise: the products here are small or skinny, and on a machine whose few
+cores are shared a threaded OpenBLAS makes them several times slower. Keras/XLA
+keeps its own thread pool. The header prints the setting used.
 
 Targets: one cnnlib training iteration >= 3x faster than the seed's, a full test
 evaluation >= 30x faster than the seed's one-by-one loop, cnnlib's whole training
@@ -26,6 +32,8 @@ import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+if "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.environ:
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before numpy is imported; see the docstring
 
 import numpy as np  # noqa: E402
 
@@ -98,6 +106,16 @@ def run_seed(x_train, y_train, x_test, y_test, iterations, seed=1):
 
 # --------------------------------------------------------------------------- (b) cnnlib
 
+def _median_time(f, repeats=3):
+    """(median seconds over ``repeats`` calls, the last result): steadier on a shared machine."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = f()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), result
+
+
 def run_cnnlib(x_train, y_train, x_test, y_test, iterations, faithful):
     dtype = np.float64 if faithful else np.float32
     x, xt = to_float(x_train, dtype=dtype), to_float(x_test, dtype=dtype)
@@ -107,9 +125,7 @@ def run_cnnlib(x_train, y_train, x_test, y_test, iterations, faithful):
         drop_last=True, progress=None)
     train_s = time.perf_counter() - t0
     evaluate(net, xt[:500], y_test[:500], batch_size=500)  # warm-up
-    t0 = time.perf_counter()
-    acc = evaluate(net, xt, y_test, batch_size=500)
-    eval_s = time.perf_counter() - t0
+    eval_s, acc = _median_time(lambda: evaluate(net, xt, y_test, batch_size=500))
     return {"iter_s": train_s / iterations, "total_s": train_s, "eval_s": eval_s, "acc": acc, "net": net}
 
 
@@ -138,9 +154,7 @@ def run_keras(x_train, y_train, x_test, y_test, iterations):
         model.fit(x, y_train[:n], batch_size=KERNEL_BATCH_SIZE, epochs=iterations - 1, shuffle=False, verbose=0)
     total_s = time.perf_counter() - t0
     model.evaluate(xt[:1000], y_test[:1000], batch_size=1000, verbose=0)  # warm-up (compiles)
-    t0 = time.perf_counter()
-    acc = model.evaluate(xt, y_test, batch_size=1000, verbose=0)[1]
-    eval_s = time.perf_counter() - t0
+    eval_s, acc = _median_time(lambda: model.evaluate(xt, y_test, batch_size=1000, verbose=0)[1])
     steady = (total_s - first_s) / (iterations - 1) if iterations > 1 else first_s
     return {"iter_s": steady, "total_s": total_s, "first_s": first_s, "eval_s": eval_s, "acc": float(acc)}
 
@@ -151,11 +165,14 @@ def main(argv=None):
     parser.add_argument("--seed-iterations", type=int, default=2,
                         help="iterations of the seed's code path to time (then extrapolated)")
     parser.add_argument("--no-keras", action="store_true", help="skip Keras")
-    parser.add_argument("--no-faithful", action="store_true", help="skip cnnlib's faithful SeedKernelNet")
+    parser.add_argument("--faithful", action="store_true",
+                        help="also time cnnlib's faithful SeedKernelNet (float64, slower)")
     args = parser.parse_args(argv)
     iters = args.iterations
     (x_train, y_train), (x_test, y_test) = load_mnist(n_train=1000)
-    print(f"kernel net, 1,000 train / {len(x_test):,} test images (bundled), {iters} iterations", flush=True)
+    threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+    print(f"kernel net, 1,000 train / {len(x_test):,} test images (bundled), {iters} iterations; "
+          f"numpy BLAS threads: {threads}, cores: {os.cpu_count()}", flush=True)
 
     seed = run_seed(x_train, y_train, x_test, y_test, args.seed_iterations)
     check = SeedKernelNet(1)  # the faithful cnnlib net replays (a) exactly
@@ -170,7 +187,7 @@ def main(argv=None):
     corrected = run_cnnlib(x_train, y_train, x_test, y_test, iters, faithful=False)
     rows.append(("(b) cnnlib corrected, float32", corrected["iter_s"], corrected["total_s"], corrected["eval_s"],
                  corrected["acc"]))
-    if not args.no_faithful:
+    if args.faithful:
         faithful = run_cnnlib(x_train, y_train, x_test, y_test, iters, faithful=True)
         rows.append(("(b) cnnlib faithful, float64", faithful["iter_s"], faithful["total_s"], faithful["eval_s"],
                      faithful["acc"]))
@@ -185,7 +202,7 @@ def main(argv=None):
         acc_s = "" if acc is None else f"{acc:.4f}"
         print(f"{name:32}{per_it:>15.4f}{total:>17.1f}{ev:>15.3f}{acc_s:>10}")
     print(f"* timed over {args.seed_iterations} iteration(s) and one full test evaluation, "
-          f"training extrapolated to {iters}")
+          f"training extrapolated to {iters}; the other evaluations are medians of 3")
     if keras is not None:
         print(f"  keras' first epoch (with compilation) took {keras['first_s']:.1f} s; "
               "its s / iteration is the mean of the later epochs")

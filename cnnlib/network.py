@@ -91,9 +91,9 @@ class Sequential:
             count = sum(p.size for p in layer.params.values())
             rows.append((str(i), repr(layer), str(tuple(x.shape[1:])), f"{count:,}"))
         widths = [max(len(r[c]) for r in rows) for c in range(4)]
-        lines = [f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]:>{widths[3]}}"
+        lines = [f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]:>{widths[3]}}".rstrip()
                  for r in rows]
-        rule = "-" * len(lines[0])
+        rule = "-" * max(len(line) for line in lines)
         return "\n".join([lines[0], rule, *lines[1:], rule, f"total parameters: {self.num_params():,}"])
 
     def __repr__(self):
