@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cnnlib._checks import check_choice, check_ndim
+
 SOURCES = ("bundled", "keras")
 SOURCE_ENV_VAR = "CNNLIB_MNIST_SOURCE"
 
@@ -44,11 +46,6 @@ _bundled_cache = {}
 
 class MNISTDownloadError(RuntimeError):
     """Full MNIST could not be downloaded through Keras (usually: no network)."""
-
-
-def _check_source(source):
-    if source not in SOURCES:
-        raise ValueError(f"unknown MNIST source {source!r}; expected one of {', '.join(map(repr, SOURCES))}")
 
 
 def _check_count(name, n, maximum):
@@ -118,7 +115,7 @@ def load_mnist(n_train=1000, n_test=None, source="bundled"):
     Raises ValueError for a bad source or count, or a bundled file whose checksum does not match;
     MNISTDownloadError (a RuntimeError) when Keras cannot download.
     """
-    _check_source(source)
+    check_choice("source", source, SOURCES)
     if source == "bundled":
         n_train = _check_count("n_train", n_train, BUNDLED_N_TRAIN)
         n_test = _check_count("n_test", n_test, BUNDLED_N_TEST)
@@ -150,7 +147,7 @@ def course_source():
 
 def describe_source(source):
     """One line saying which MNIST data ``source`` means, for notebooks to print."""
-    _check_source(source)
+    check_choice("source", source, SOURCES)
     if source == "bundled":
         return (
             f"MNIST source: bundled subset — 5,000 real MNIST digits "
@@ -169,8 +166,7 @@ def to_float(x, center=False, dtype=np.float32):
     Returns ``(N, 1, H, W)`` of ``dtype`` (a floating dtype), scaled to [0, 1], or to [-0.5, 0.5] when ``center`` is True.
     """
     x = np.asarray(x)
-    if x.ndim != 3:
-        raise ValueError(f"to_float expects images of shape (N, H, W), got an array of shape {x.shape}")
+    check_ndim("to_float's images", x, 3, "(N, H, W)")
     if x.size and (np.min(x) < 0 or np.max(x) > 255):
         raise ValueError(f"to_float expects pixel values in 0..255, got values in {np.min(x)}..{np.max(x)}")
     dtype = np.dtype(dtype)
