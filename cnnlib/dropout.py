@@ -3,6 +3,10 @@
 Scaling at training time keeps the expected activation unchanged, so at test
 time (``training=False``) dropout is simply the identity. With p = 0.5 the
 mask holds 0s and 2s, as in the course's kernel net.
+
+The mask comes from float32 uniform draws whatever the dtype of ``x`` (half the
+random bits of float64 draws, and no float64 temporaries), so a seed gives the
+same mask for float32 and float64 inputs.
 """
 
 import numpy as np
@@ -14,7 +18,8 @@ def dropout_forward(x, p, rng, training=True):
     """x: any shape -> out: same shape and dtype.
 
     p: drop probability in [0, 1); rng: numpy.random.Generator (the same seed
-    gives the same mask; it may be None when training=False).
+    gives the same mask for either dtype; it may be None when training=False).
+    A unit is kept where its draw ``u ~ U[0, 1)`` (float32) satisfies ``u >= p``.
     cache = mask: x-shaped array of 0 and 1/(1-p) in x's dtype, or None at test time.
     """
     x = as_float_array("x", x)
@@ -26,13 +31,15 @@ def dropout_forward(x, p, rng, training=True):
         raise ValueError(
             f"rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(0)), got {type(rng).__name__}"
         )
-    keep = rng.random(x.shape) >= p  # float64 draws, so a seed gives the same mask for any dtype
-    mask = keep.astype(x.dtype) / x.dtype.type(1 - p)
+    draws = rng.random(x.shape, dtype=np.float32)  # U[0, 1), the same for any dtype of x
+    keep = np.greater_equal(draws, np.float32(p), out=draws)  # 1.0 where kept, 0.0 where dropped (in place)
+    mask = keep.astype(x.dtype, copy=False)
+    mask /= x.dtype.type(1 - p)  # 0 or 1/(1-p), in place
     return x * mask, mask
 
 
 def dropout_backward(dout, cache):
-    """dx = dout * mask (dropped units get no gradient); identity at test time."""
+    """dx = dout * mask (dropped units get no gradient); identity at test time (cache None)."""
     mask = cache
     dout = as_float_array("dout", dout)
     if mask is None:

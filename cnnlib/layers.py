@@ -203,11 +203,14 @@ class Dropout(Layer):
         self.rng = as_generator(rng)
 
     def forward(self, x, training=False):
-        out, self._cache = dropout_forward(x, self.p, self.rng, training=training)
+        out, mask = dropout_forward(x, self.p, self.rng, training=training)
+        self._cache = (mask,)  # mask is None after a test-mode forward
         return out
 
     def backward(self, dout):
-        return dropout_backward(dout, self._need_cache())
+        """dout -> dout * mask; after a test-mode forward (no mask) the identity."""
+        (mask,) = self._need_cache()
+        return dropout_backward(dout, mask)
 
     def __repr__(self):
         return f"Dropout(p={self.p})"

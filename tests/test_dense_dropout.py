@@ -59,6 +59,17 @@ def test_dropout_is_deterministic_given_the_seed():
     assert not np.array_equal(a, d)
 
 
+@pytest.mark.parametrize("p", [0.5, 0.3])
+def test_dropout_mask_comes_from_float32_draws_for_either_dtype(p):
+    x = np.random.default_rng(4).normal(size=(6, 7))
+    keep = np.random.default_rng(11).random(x.shape, dtype=np.float32) >= np.float32(p)
+    for dtype in (np.float64, np.float32):
+        out, mask = dropout_forward(x.astype(dtype), p, np.random.default_rng(11))
+        np.testing.assert_array_equal(mask != 0, keep)
+        np.testing.assert_array_equal(mask[keep], dtype(1) / dtype(1 - p))
+        np.testing.assert_array_equal(out, x.astype(dtype) * mask)
+
+
 def test_dropout_gradient_numerically_with_fixed_mask():
     x = np.random.default_rng(5).normal(size=(4, 6))
     out, cache = dropout_forward(x, 0.4, np.random.default_rng(9))

@@ -128,6 +128,16 @@ def test_dropout_scales_kept_units_and_is_identity_at_test_time():
         Dropout(1.0)
 
 
+def test_dropout_backward_after_a_test_mode_forward_is_the_identity():
+    layer, x = Dropout(0.5, rng=0), images((3, 4))
+    layer.forward(x, training=True)
+    layer.forward(x, training=False)  # no mask now: backward must not reuse the training mask
+    dout = images((3, 4), seed=5)
+    np.testing.assert_array_equal(layer.backward(dout), dout)
+    with pytest.raises(RuntimeError, match="before forward"):
+        Dropout(0.5).backward(dout)
+
+
 def test_flatten_and_reshape_round_trip():
     x = images((2, 3, 4, 5))
     for layer, shape in [(Flatten(), (2, 60)), (Reshape((60,)), (2, 60)), (Reshape((5, 12)), (2, 5, 12))]:
