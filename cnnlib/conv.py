@@ -196,11 +196,13 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0):
     return out.reshape(x.shape[0], k, h_out, w_out), (x, w, b, stride, padding)  # (N, K, H', W')
 
 
-def conv2d_backward(dout, cache):
+def conv2d_backward(dout, cache, need_dx=True):
     """Gradients of the conv layer, vectorised.
 
     dout: (N, K, H', W'); cache from either conv2d forward.
     Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) (None when b was None).
+    need_dx=False skips dx and returns None for it (a network's first layer: nothing
+    upstream needs the gradient of the images); dw and db are the same either way.
     dw: per image dout[n] (K, H'*W') @ cols[n].T, summed over images.
     dx: per image w.T (C*KH*KW, K) @ dout[n] gives each window's gradient; then
     each of the KH*KW kernel offsets adds its strided slice into the padded
@@ -219,6 +221,9 @@ def conv2d_backward(dout, cache):
 
     dw = (dout_rows @ cols.transpose(0, 2, 1)).sum(axis=0)  # (N, K, C*KH*KW) summed -> (K, C*KH*KW)
     db = None if b is None else dout.sum(axis=(0, 2, 3)).astype(b.dtype, copy=False)
+    dw = dw.reshape(w.shape).astype(w.dtype, copy=False)  # (K, C, KH, KW)
+    if not need_dx:
+        return None, dw, db
 
     dcols = (w_rows.T @ dout_rows).reshape(n, c, kh, kw, h_out, w_out)  # (N, C, KH, KW, H', W')
     dx_padded = np.zeros((n, c, h + 2 * padding, wid + 2 * padding), dtype=dtype)
@@ -227,7 +232,7 @@ def conv2d_backward(dout, cache):
             # kernel offset (i, j) read rows i, i+stride, ... and columns j, j+stride, ...
             dx_padded[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] += dcols[:, :, i, j]
     dx = dx_padded[:, :, padding:padding + h, padding:padding + wid]  # (N, C, H, W)
-    return (np.ascontiguousarray(dx, dtype=x.dtype), dw.reshape(w.shape).astype(w.dtype, copy=False), db)
+    return np.ascontiguousarray(dx, dtype=x.dtype), dw, db
 
 
 def conv2d_forward_naive(x, w, b=None, stride=1, padding=0):
@@ -252,13 +257,14 @@ def conv2d_forward_naive(x, w, b=None, stride=1, padding=0):
     return out, (x, w, b, stride, padding)
 
 
-def conv2d_backward_naive(dout, cache):
+def conv2d_backward_naive(dout, cache, need_dx=True):
     """Conv layer gradients as plain loops.
 
     Each output value out[n, k, i, j] = sum(window * w[k]) + b[k] sends back
     dout[n, k, i, j] * window to w[k], dout[n, k, i, j] * w[k] to the window
     of x it read, and dout[n, k, i, j] to b[k].
-    Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) or None.
+    Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) or None;
+    need_dx=False: dx is None (not computed), as in ``conv2d_backward``.
     """
     dout = _check_dout(dout, cache)
     x, w, b, stride, padding = cache
@@ -275,8 +281,11 @@ def conv2d_backward_naive(dout, cache):
                     top, left = i * stride, j * stride
                     window = x_padded[n, :, top:top + kh, left:left + kw]  # (C, KH, KW)
                     dw[k] += dout[n, k, i, j] * window
-                    dx_padded[n, :, top:top + kh, left:left + kw] += dout[n, k, i, j] * w[k]
+                    if need_dx:
+                        dx_padded[n, :, top:top + kh, left:left + kw] += dout[n, k, i, j] * w[k]
                     if b is not None:
                         db[k] += dout[n, k, i, j]
+    if not need_dx:
+        return None, dw, db
     dx = dx_padded[:, :, padding:padding + x.shape[2], padding:padding + x.shape[3]]  # (N, C, H, W)
     return dx.copy(), dw, db

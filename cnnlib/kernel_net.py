@@ -174,7 +174,7 @@ def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
     dtype = np.float32 if dtype is None else dtype
     positions = 28 - KERNEL_SIZE + 1
     kernels, weights = _seed_draws(np.random.RandomState(seed), positions)
-    conv = Conv2D(1, KERNEL_NUM_KERNELS, KERNEL_SIZE, bias=None, dtype=dtype)
+    conv = Conv2D(1, KERNEL_NUM_KERNELS, KERNEL_SIZE, bias=None, dtype=dtype, input_grad=False)  # first layer
     # column k of the seed's (9, 16) kernels is kernel k, its 9 rows the 3x3 window in row-major order
     conv.params["w"] = kernels.T.reshape(KERNEL_NUM_KERNELS, 1, KERNEL_SIZE, KERNEL_SIZE).astype(dtype)  # (K,C,KH,KW)
     dense = Dense(positions * positions * KERNEL_NUM_KERNELS, 10, bias=False, dtype=dtype)

@@ -61,11 +61,15 @@ class Conv2D(Layer):
         3x3 on 28x28): the layer then no longer shares *all* its weights across positions.
       * ``None``: no bias (the kernel nets of seeds 000-003 and 002 have none).
     rng: Generator for the Glorot-uniform kernels (biases start at zero).
+    input_grad: False for a network's first layer, whose input (the images) needs no
+        gradient: ``backward`` then skips dx (about half of its work) and returns None.
+        The ``cnnlib.networks`` builders set it on their first layer.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, *, stride=1, padding=0, bias="kernel",
-                 input_shape=None, rng=None, dtype=np.float32):
+                 input_shape=None, rng=None, dtype=np.float32, input_grad=True):
         super().__init__()
+        self.input_grad = bool(input_grad)
         self.in_channels = check_positive_int("in_channels", in_channels)
         self.out_channels = check_positive_int("out_channels", out_channels)
         self.kernel_size = check_kernel_size(kernel_size)
@@ -101,8 +105,9 @@ class Conv2D(Layer):
         return out
 
     def backward(self, dout):
-        """dout: (N, K, H', W') -> dx: (N, C, H, W); fills grads["w"] (K, C, KH, KW) and grads["b"]."""
-        dx, dw, db = conv2d_backward(dout, self._need_cache())
+        """dout: (N, K, H', W') -> dx: (N, C, H, W) (None if input_grad=False); fills grads["w"]
+        (K, C, KH, KW) and grads["b"]."""
+        dx, dw, db = conv2d_backward(dout, self._need_cache(), need_dx=self.input_grad)
         self.grads["w"] = dw
         if self.bias == "kernel":
             self.grads["b"] = db

@@ -14,6 +14,9 @@ shape ``(N, 1, 28, 28)`` are used as given. They return ``(net, history)``
 accuracy and test accuracy), never print, and are deterministic for a given
 ``seed``. ``callback`` and ``progress`` are passed on to ``cnnlib.train.fit``.
 
+The builders make their first ``Conv2D`` with ``input_grad=False``: nothing needs the
+gradient of the images, so ``backward`` skips it (and ``net.backward`` returns None).
+
 ==================  =====================================================================
 name                network
 ==================  =====================================================================
@@ -112,7 +115,7 @@ def build_pooling_net(rng=POOLING_SEED, dtype=np.float32):
     The seed's softmax layer is the loss here (softmax cross-entropy on the logits).
     """
     rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
-    conv = Conv2D(1, POOLING_NUM_KERNELS, 3, bias=None, rng=rng, dtype=dtype)
+    conv = Conv2D(1, POOLING_NUM_KERNELS, 3, bias=None, rng=rng, dtype=dtype, input_grad=False)
     conv.params["w"] = (rng.standard_normal(conv.params["w"].shape) / 9).astype(dtype)
     dense = Dense(13 * 13 * POOLING_NUM_KERNELS, 10, rng=rng, dtype=dtype)
     dense.params["w"] = (rng.standard_normal(dense.params["w"].shape) / dense.in_features).astype(dtype)
@@ -130,8 +133,8 @@ def build_layered_net(rng=LAYERED_SEED, init="seed", dtype=np.float32):
     check_choice("init", init, ("seed", "scaled"))
     rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
     k = LAYERED_NUM_KERNELS
-    layers = [Conv2D(1, k, 3, bias="position", input_shape=(1, 28, 28), dtype=dtype), Sigmoid(),
-              Reshape((k * 26 * 26,)), Dense(k * 26 * 26, LAYERED_HIDDEN, dtype=dtype), Tanh(),
+    conv = Conv2D(1, k, 3, bias="position", input_shape=(1, 28, 28), dtype=dtype, input_grad=False)
+    layers = [conv, Sigmoid(), Reshape((k * 26 * 26,)), Dense(k * 26 * 26, LAYERED_HIDDEN, dtype=dtype), Tanh(),
               Dense(LAYERED_HIDDEN, 10, dtype=dtype), Sigmoid()]
     for layer in layers:
         for name, p in layer.params.items():

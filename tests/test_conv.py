@@ -171,6 +171,19 @@ def test_no_bias_gives_db_none():
     assert conv2d_backward_naive(np.ones_like(out), cache)[2] is None
 
 
+@pytest.mark.parametrize("backward", [conv2d_backward, conv2d_backward_naive])
+@pytest.mark.parametrize("shape,kernel,stride,padding", CASES[:3])
+def test_need_dx_false_skips_dx_only(backward, shape, kernel, stride, padding):
+    rng, x, w, b = make_case(shape, kernel)
+    out, cache = conv2d_forward(x, w, b, stride, padding)
+    dout = rng.normal(size=out.shape)
+    dx, dw, db = backward(dout, cache)
+    none, dw_skip, db_skip = backward(dout, cache, need_dx=False)
+    assert dx is not None and none is None
+    np.testing.assert_array_equal(dw_skip, dw)
+    np.testing.assert_array_equal(db_skip, db)
+
+
 # --------------------------------------------------------------------------- dtypes
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -36,6 +36,19 @@ def test_sequential_conv_pool_dense_gradients_end_to_end():
         assert rel_error(grads[name], numerical_gradient(loss_of, p)) < 1e-6, name
 
 
+def test_first_conv_without_input_grad_gives_the_same_weight_gradients():
+    x = np.random.default_rng(2).standard_normal((3, 1, 8, 8))
+    nets = [small_cnn(), small_cnn()]
+    nets[1].layers[0].input_grad = False  # the images need no gradient
+    results = []
+    for net in nets:
+        net.backward(np.ones_like(net.forward(x, training=True)))
+        results.append({k: g.copy() for k, g in net.named_gradients().items()})
+    assert nets[1].backward(np.ones((3, 4))) is None
+    for name, g in results[0].items():
+        np.testing.assert_array_equal(results[1][name], g)
+
+
 def test_sgd_step_moves_every_parameter_against_its_gradient():
     net = small_cnn()
     x = np.random.default_rng(2).standard_normal((2, 1, 8, 8))

@@ -155,3 +155,10 @@ def test_kernel_net_runs_are_reproducible(mnist_small):
         train_network("lenet", x_train, y_train)
     with pytest.raises(ValueError, match="unknown fix"):
         SeedKernelNet(fixes=("bias",))
+
+
+def test_builders_skip_the_image_gradient_in_their_first_conv():
+    for net in (build_kernel_net(), build_pooling_net(), build_layered_net()):
+        assert net.layers[0].input_grad is False
+        x = np.zeros((2, 1, 28, 28), np.float32)
+        assert net.backward(np.ones_like(net.forward(x, training=True))) is None
