@@ -40,7 +40,11 @@ def dense_backward(dout, cache):
     x, w, b = cache
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, (x.shape[0], w.shape[1]))
-    dx = (dout @ w.T).astype(x.dtype, copy=False)  # (N, D)
-    dw = (x.T @ dout).astype(w.dtype, copy=False)  # (D, M)
+    if x.shape[0] == 1:  # one image (per-image SGD): an outer product and a matrix-vector product
+        dx = (w @ dout[0])[None].astype(x.dtype, copy=False)  # (1, D)
+        dw = np.outer(x[0], dout[0]).astype(w.dtype, copy=False)  # (D, M)
+    else:
+        dx = (dout @ w.T).astype(x.dtype, copy=False)  # (N, D)
+        dw = (x.T @ dout).astype(w.dtype, copy=False)  # (D, M)
     db = None if b is None else dout.sum(axis=0).astype(b.dtype, copy=False)
     return dx, dw, db

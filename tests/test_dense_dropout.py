@@ -21,6 +21,22 @@ def test_dense_gradients_numerically(n, d, m):
     assert rel_error(db, numerical_gradient(lambda v: dense_forward(x, w, v)[0], b, dout)) < 1e-6
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dense_backward_for_one_image_equals_the_batch_formulas(dtype):
+    rng = np.random.default_rng(3)
+    x, w, b = rng.normal(size=(1, 40)).astype(dtype), rng.normal(size=(40, 7)).astype(dtype), np.zeros(7, dtype)
+    out, cache = dense_forward(x, w, b)
+    dout = rng.normal(size=out.shape)  # float64 even for float32 layers
+    dx, dw, db = dense_backward(dout, cache)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(dx, dout @ w.T, rtol=tol)
+    np.testing.assert_allclose(dw, x.T @ dout, rtol=tol)
+    np.testing.assert_allclose(db, dout.sum(axis=0), rtol=tol)
+    assert dx.shape == x.shape and dw.shape == w.shape and dx.dtype == dw.dtype == dtype
+    two = dense_backward(np.vstack([dout, 0 * dout]), dense_forward(np.vstack([x, x]), w, b)[1])
+    np.testing.assert_allclose(dw, two[1], rtol=tol)  # a batch of 2 (one zero gradient) takes the general path
+
+
 def test_dense_without_bias():
     rng = np.random.default_rng(1)
     x, w = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
