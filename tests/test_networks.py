@@ -162,3 +162,28 @@ def test_builders_skip_the_image_gradient_in_their_first_conv():
         assert net.layers[0].input_grad is False
         x = np.zeros((2, 1, 28, 28), np.float32)
         assert net.backward(np.ones_like(net.forward(x, training=True))) is None
+
+
+def test_faithful_window_rows_are_reused_only_for_unchanged_images():
+    net = SeedKernelNet(seed=1, image_size=6)
+    x = np.random.default_rng(0).random((3, 1, 6, 6))
+    first = net.windows(x)
+    assert net.windows(x) is first  # the same images: the cached rows
+    assert first.shape == (3 * 3 * 3, 9)
+    np.testing.assert_array_equal(first[1], x[0, 0, 0:3, 1:4].ravel())  # window-major, like the seed
+    x[1, 0, 2, 2] = 5.0  # edited in place: the rows must be computed afresh
+    again = net.windows(x)
+    assert again is not first and again.max() == 5.0
+    np.testing.assert_array_equal(net.windows(x.copy()), again)
+
+
+def test_faithful_test_mode_in_float32_predicts_like_float64():
+    x = prepare_images(load_mnist(n_train=50)[0][0], dtype=np.float64)
+    net = build_kernel_net(5, faithful=True)
+    assert net.eval_dtype == np.float32 and net.params["w"].dtype == np.float64
+    logits32 = net.forward(x)
+    net.eval_dtype = np.dtype(np.float64)
+    logits64 = net.forward(x)
+    assert logits32.dtype == np.float32 and logits64.dtype == np.float64
+    np.testing.assert_allclose(logits32, logits64, rtol=1e-4, atol=1e-5)
+    np.testing.assert_array_equal(logits32.argmax(axis=1), logits64.argmax(axis=1))
