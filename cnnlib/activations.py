@@ -24,7 +24,11 @@ def tanh_forward(x):
 def tanh_backward(dout, cache):
     """dx = dout * (1 - tanh(x)**2), using the cached out."""
     out = cache
-    return _check_dout(dout, out) * (1 - out * out)
+    dout = _check_dout(dout, out)
+    dx = np.multiply(out, out)  # one new array; the rest in place
+    np.subtract(1, dx, out=dx)  # 1 - tanh(x)**2
+    dx *= dout
+    return dx
 
 
 def sigmoid_forward(x):
@@ -38,7 +42,11 @@ def sigmoid_forward(x):
 def sigmoid_backward(dout, cache):
     """dx = dout * s * (1 - s) with s = sigmoid(x) from the cache."""
     out = cache
-    return _check_dout(dout, out) * out * (1 - out)
+    dout = _check_dout(dout, out)
+    dx = np.subtract(1, out)  # one new array; the rest in place
+    dx *= out  # s * (1 - s)
+    dx *= dout
+    return dx
 
 
 def relu_forward(x):

@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 
+from cnnlib._checks import check_finite
 from cnnlib.activations import relu_backward, relu_forward, softmax
 from cnnlib.conv import (conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_forward_naive,
                          conv_output_size, correlate2d, image_sections)
@@ -215,3 +216,25 @@ def test_dropout_needs_a_generator():
         dropout_forward(np.zeros(3), 0.5, 0)
     with pytest.raises(ValueError, match="got RandomState"):
         dropout_forward(np.zeros(3), 0.5, np.random.RandomState(0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_finite_check_catches_each_kind_of_bad_value(dtype, bad):
+    x = np.ones((64, 300), dtype)
+    x[17, 123] = bad
+    with pytest.raises(ValueError, match=r"images must contain only finite numbers, got 1 NaN/inf value\(s\) "
+                                         r"in an array of shape \(64, 300\)"):
+        check_finite("images", x)
+    x[:, 5] = bad  # many, and in a non-contiguous view
+    with pytest.raises(ValueError, match=r"got 32 NaN/inf value\(s\)"):
+        check_finite("images", x[::2])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_finite_check_accepts_huge_finite_values(dtype):
+    x = np.full((10, 10), np.finfo(dtype).max / 2, dtype)  # the sum of squares overflows; every value is finite
+    x[0, 0] = -x[0, 0]
+    check_finite("x", x)
+    check_finite("x", x[:, ::3])
+    dense_forward(np.zeros((2, 100), dtype), x.reshape(100, 1), None)
