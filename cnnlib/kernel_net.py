@@ -47,6 +47,9 @@ KERNEL_BATCH_SIZE = 128
 #: The seed's alpha; with its delta divided by batch_size**2 this is SGD with lr = alpha / batch_size.
 KERNEL_ALPHA = 2
 KERNEL_LR = KERNEL_ALPHA / KERNEL_BATCH_SIZE
+#: Test images per forward pass when evaluating: 100 images' feature maps (4.3 MB in float32)
+#: stay in the CPU cache, which makes a 4,000-image evaluation faster than batches of 500 or 1,000.
+KERNEL_EVAL_BATCH_SIZE = 100
 #: Passes over the 1,000 training images ("iterations" in the seed).
 KERNEL_ITERATIONS = 300
 #: Drop probability: the seed's 0/1 mask times 2 is inverted dropout with p = 0.5.
@@ -134,7 +137,7 @@ class SeedKernelNet:
         pre = cols @ kernels  # (N*p*p, 16)
         t = np.tanh(pre, out=pre).reshape(x.shape[0], self.hidden_size)  # (N, p*p*16), position-major
         if training:
-            mask = self.random_state.randint(2, size=t.shape).astype(t.dtype)  # the seed's 0/1 mask
+            mask = self.random_state.randint(2, size=t.shape)  # the seed's 0/1 mask (integers, as drawn)
             h = np.multiply(t, mask)
             h *= 2  # t * (mask * 2), bit for bit
         else:

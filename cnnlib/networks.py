@@ -35,8 +35,8 @@ import numpy as np
 
 from cnnlib._checks import check_choice
 from cnnlib.data import to_float
-from cnnlib.kernel_net import (KERNEL_BATCH_SIZE, KERNEL_ITERATIONS, KERNEL_LR, KERNEL_SEED,
-                               build_kernel_net)
+from cnnlib.kernel_net import (KERNEL_BATCH_SIZE, KERNEL_EVAL_BATCH_SIZE, KERNEL_ITERATIONS, KERNEL_LR,
+                               KERNEL_SEED, build_kernel_net)
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Reshape, Sigmoid, Tanh
 from cnnlib.network import Sequential
 from cnnlib.train import fit
@@ -178,7 +178,7 @@ def train_kernel_net(x_train, y_train, x_test=None, y_test=None, *, faithful=Fal
     net = build_kernel_net(seed, faithful=faithful, fixes=fixes, dtype=dtype)
     history = fit(net, x, y_train, num_epochs=iterations, batch_size=KERNEL_BATCH_SIZE, lr=KERNEL_LR,
                   shuffle=False, drop_last=True, x_test=xt, y_test=y_test, eval_every=eval_every,
-                  eval_batch_size=500, callback=callback, progress=progress)
+                  eval_batch_size=KERNEL_EVAL_BATCH_SIZE, callback=callback, progress=progress)
     return net, history
 
 
