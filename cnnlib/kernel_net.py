@@ -135,29 +135,29 @@ class SeedKernelNet:
             kernels, w = kernels.astype(dtype, copy=False), w.astype(dtype, copy=False)
         cols = self.windows(x, dtype)  # (N*p*p, 9)
         pre = cols @ kernels  # (N*p*p, 16)
-        t = np.tanh(pre, out=pre).reshape(x.shape[0], self.hidden_size)  # (N, p*p*16), position-major
+        h = np.tanh(pre, out=pre).reshape(x.shape[0], self.hidden_size)  # (N, p*p*16), position-major
+        mask = None
         if training:
-            mask = self.random_state.randint(2, size=t.shape)  # the seed's 0/1 mask (integers, as drawn)
-            h = np.multiply(t, mask)
-            h *= 2  # t * (mask * 2), bit for bit
-        else:
-            mask, h = None, t
-        self._cache = (cols, t, mask, h)
+            mask = self.random_state.randint(2, size=h.shape)  # the seed's 0/1 mask (integers, as drawn)
+            h *= mask
+            h *= 2  # h = tanh(pre) * (mask * 2), bit for bit, in place
+        self._cache = (cols, mask, h)
         return h @ w  # (N, 10) logits
 
     def backward(self, dlogits):
         """dlogits: (N, 10), the mean-loss gradient (softmax(logits) - one_hot) / N. Returns None."""
         if self._cache is None:
             raise RuntimeError("SeedKernelNet.backward was called before forward")
-        cols, t, mask, h = self._cache
+        cols, mask, h = self._cache
         if mask is None:
             raise RuntimeError("SeedKernelNet.backward needs a forward pass with training=True")
         self.grads["w"] = h.T @ dlogits  # (hidden, 10)
         dpre = dlogits @ self.params["w"].T  # (N, hidden): dh, turned into dpre in place below
-        if "derivative" in self.fixes:  # dh * (mask * 2) * (1 - t*t): through h = 2 * mask * tanh(pre)
+        if "derivative" in self.fixes:  # dh * (mask * 2) * (1 - t*t) with t = tanh(pre): through h = 2 * mask * t
             dpre *= mask
             dpre *= 2
-            slope = np.multiply(t, t)
+            slope = np.multiply(h, 0.5)  # t exactly where the mask kept the unit; elsewhere dpre is already 0
+            slope *= slope
         else:  # the seed: dh * (1 - h*h) * mask, the derivative of the scaled h and a mask without x 2
             slope = np.multiply(h, h)
         np.subtract(1, slope, out=slope)
