@@ -17,7 +17,7 @@ redraw than K separate axes; ``tile_maps`` builds that image. How widgets render
 (off screen, Agg, blitting) is in ``cnnlib.plotting_render``.
 
 The widgets' pictures: the convolution stepper in ``cnnlib.plotting_stepper``, one kernel's
-map and a layer's channels in ``cnnlib.plotting_kernels``, pooling in
+map in ``cnnlib.plotting_kernels``, a layer's channels in ``cnnlib.plotting_feature_maps``, pooling in
 ``cnnlib.plotting_pooling``, training curves in ``cnnlib.plotting_training``.
 """
 

@@ -1,4 +1,4 @@
-"""What kernels do to an image: one kernel's map, and every channel of a layer.
+"""What kernels do to an image: the kernels as a grid, and one kernel's map.
 
 Each picture has a ``*_state`` function that computes the numbers (with the library's own
 ``conv2d_forward``, activations and pooling functions) and a ``plot_*`` function that draws
@@ -6,10 +6,9 @@ them; the widgets of ``cnnlib.widgets`` keep the figure and only update it::
 
     kernel_maps_state(w, x, k)          w (K, C, KH, KW), x (C, H, W) -> KernelMaps
     plot_kernel_maps(state)             kernel grid | image | map of kernel k | activation(map)
-    feature_maps_state(net, image, i)   layer i's output for one image -> FeatureMaps
-    plot_feature_maps(state)            image | every channel of the layer (or its vector)
 
-Pooling is pictured in ``cnnlib.plotting_pooling``.
+A layer's channels are pictured in ``cnnlib.plotting_feature_maps``, pooling in
+``cnnlib.plotting_pooling``.
 """
 
 from dataclasses import dataclass
@@ -17,12 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib._checks import as_float_array, check_choice, check_finite, check_ndim
+from cnnlib._checks import as_float_array, check_choice, check_ndim
 from cnnlib.activations import relu_forward, sigmoid_forward, tanh_forward
 from cnnlib.conv import conv2d_forward
-from cnnlib.plotting import (DIVERGING, GRAY, LABEL_SIZE, SUPTITLE_SIZE, TICK_SIZE, TITLE_SIZE, Mosaic,
-                             add_colorbar, as_kernels, bare_axes, color_limits, kernel_tiles, new_figure,
-                             set_scale, show_array, symmetric_limits)
+from cnnlib.plotting import (DIVERGING, GRAY, SUPTITLE_SIZE, TITLE_SIZE, Mosaic, add_colorbar, as_kernels,
+                             bare_axes, kernel_tiles, new_figure, set_scale, show_array, symmetric_limits)
 
 ACTIVATIONS = {"tanh": tanh_forward, "relu": relu_forward, "sigmoid": sigmoid_forward, "none": None}
 
@@ -160,148 +158,4 @@ def plot_kernel_maps(state, image=None, scale=None, fig=None):
     """
     fig = new_figure((15, 4.6), fig)
     KernelMapsFigure(fig, state, image, scale)
-    return fig
-
-
-# --------------------------------------------------------------------------- a layer's channels
-
-@dataclass(frozen=True)
-class FeatureMaps:
-    """One layer's output for one image.
-
-    image: (C, H, W) the network's input; layer_index: i; layer_name: e.g. "1: Tanh";
-    output: (K, H', W') for image-shaped outputs, (D,) for vectors (after Flatten/Dense).
-    """
-
-    image: np.ndarray
-    layer_index: int
-    layer_name: str
-    output: np.ndarray
-
-
-def layer_name(net, i):
-    """``"i: LayerClass"`` for layer ``i`` of a ``Sequential``."""
-    return f"{i}: {type(net.layers[i]).__name__}"
-
-
-def feature_maps_state(net, image, layer_index):
-    """Run one image through ``net.layers[:layer_index + 1]`` in test mode (no dropout).
-
-    net: a ``Sequential`` (anything with ``.layers``); image: (C, H, W) or (H, W), as the
-    network sees it (floats, e.g. from ``cnnlib.data.to_float``). Returns ``FeatureMaps``.
-    """
-    layers = getattr(net, "layers", None)
-    if layers is None:
-        raise ValueError(f"net must be a Sequential (with .layers), got {type(net).__name__}")
-    image = as_float_array("image", image)
-    if image.ndim == 2:
-        image = image[None]  # (H, W) -> (1, H, W)
-    check_ndim("image", image, 3, "(C, H, W) or (H, W)")
-    check_finite("image", image)
-    if isinstance(layer_index, bool) or not isinstance(layer_index, (int, np.integer)) \
-            or not 0 <= layer_index < len(layers):
-        raise ValueError(f"layer_index must be an int in 0..{len(layers) - 1}, got {layer_index!r}")
-    out = image[None]  # (1, C, H, W)
-    for layer in layers[:layer_index + 1]:
-        out = layer.forward(out, training=False)
-    return FeatureMaps(image=image, layer_index=int(layer_index), layer_name=layer_name(net, layer_index),
-                       output=np.asarray(out)[0])
-
-
-# Vectors up to this length are drawn as bars (e.g. 10 logits); longer ones as an image.
-MAX_BARS = 32
-
-
-def vector_as_image(v):
-    """A long vector (D,) wrapped into rows, NaN-padded: (ceil(D / cols), cols), cols = ceil(sqrt(D))."""
-    cols = int(np.ceil(np.sqrt(v.size)))
-    rows = -(-v.size // cols)
-    out = np.full(rows * cols, np.nan)
-    out[:v.size] = v
-    return out.reshape(rows, cols)  # (rows, cols)
-
-
-class FeatureMapsFigure:
-    """Input image | every channel of one layer (tiles, one colour scale), updated in place.
-
-    Fits states of the same layer (another image). Vector outputs are bars (D <= 32) or
-    the vector wrapped into an image. ``update(state, limits)``: limits = (cmap, vmin, vmax)
-    fixes the colour scale (default: from this state's output).
-    """
-
-    def __init__(self, fig, state, limits=None):
-        self.fig = fig
-        self.layer_index, self.shape = state.layer_index, state.output.shape
-        self.kind = "maps" if state.output.ndim == 3 else ("bars" if state.output.size <= MAX_BARS else "vector")
-        grid = fig.add_gridspec(1, 2, width_ratios=[1, 3.2], left=0.02, right=0.9, top=0.84, bottom=0.12,
-                                wspace=0.25 if self.kind == "bars" else 0.12)
-        ax_img, ax_out = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
-        self.img = ax_img.imshow(state.image[0], cmap=GRAY, interpolation="nearest")
-        bare_axes(ax_img, "image")
-        ax_img.set_anchor("E")  # next to the channels
-        self.ax_out = ax_out
-        if self.kind == "maps":
-            k = state.output.shape[0]
-            cols = min(k, int(np.ceil(np.sqrt(2.5 * k))))  # a wide panel: more columns than rows
-            self.mosaic = Mosaic(ax_out, state.output, [str(i) for i in range(k)], cols)
-            ax_out.set_anchor("W")  # next to the image
-            self.out = self.mosaic.im
-        elif self.kind == "vector":
-            self.out = ax_out.imshow(vector_as_image(state.output), interpolation="nearest")
-            bare_axes(ax_out)
-        if self.kind == "bars":
-            units = np.arange(state.output.size)
-            self.bars = ax_out.bar(units, np.zeros(units.size))
-            ax_out.set_xticks(units)
-            ax_out.tick_params(labelsize=TICK_SIZE)
-            ax_out.set_xlabel("unit (orange: the largest)", fontsize=LABEL_SIZE)
-            ax_out.set_ylabel("value", fontsize=LABEL_SIZE)
-            zero = ax_out.axhline(0, color="black", linewidth=1)
-            self.dynamic, self.slow = [self.img, *self.bars.patches, zero], []
-        else:
-            add_colorbar(fig, self.out, ax_out)
-            self.dynamic, self.slow = [self.img, self.out], []
-        self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
-        self.update(state, limits)
-
-    def fits(self, state):
-        """True for a state of the same layer (and output shape)."""
-        return state.layer_index == self.layer_index and state.output.shape == self.shape
-
-    def update(self, state, limits=None):
-        """Show ``state`` (the same layer, another image)."""
-        self.img.set_data(state.image[0])
-        self.img.set_clim(float(state.image.min()), float(state.image.max()) or 1.0)
-        out = state.output
-        limits = color_limits(out) if limits is None else limits
-        if self.kind == "maps":
-            self.mosaic.update(out)
-            what = f"{out.shape[0]} channels of {out.shape[1]}×{out.shape[2]}"
-        elif self.kind == "vector":
-            self.out.set_data(vector_as_image(out))
-            what = f"a vector of {out.size:,} values, wrapped into rows"
-        else:
-            largest = int(np.argmax(out))
-            for i, (bar, value) in enumerate(zip(self.bars.patches, out)):
-                bar.set_height(value)
-                bar.set_color("tab:orange" if i == largest else "tab:blue")
-            _, lo, hi = limits
-            margin = 0.05 * (hi - min(lo, 0.0))
-            self.ax_out.set_ylim(min(lo, 0.0) - margin, hi + margin)
-            what = f"a vector of {out.size} values"
-        if self.kind != "bars":
-            set_scale(self.out, *limits)
-        self.suptitle.set_text(f"layer {state.layer_name}: {what}")
-        self.background_key = None
-        self.static_key = tuple(limits)  # the colour bar
-
-
-def plot_feature_maps(state, limits=None, fig=None):
-    """Draw ``FeatureMaps``: the input image and every channel of the layer (or its vector).
-
-    limits: (cmap, vmin, vmax) for the channels (default: one scale from this output,
-    diverging and centred on 0 if any value is negative). Returns the Figure.
-    """
-    fig = new_figure((15, 5.2), fig)
-    FeatureMapsFigure(fig, state, limits)
     return fig

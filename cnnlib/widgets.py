@@ -24,7 +24,7 @@ How they behave in a notebook:
   (``stepper.position.value = 5``), so tests and notebooks can drive it without a browser.
 
 The pictures are plain functions in ``cnnlib.plotting_stepper``, ``cnnlib.plotting_kernels``,
-``cnnlib.plotting_pooling`` and ``cnnlib.plotting_training`` (each returns a Figure).
+``cnnlib.plotting_feature_maps``, ``cnnlib.plotting_pooling`` and ``cnnlib.plotting_training`` (each returns a Figure).
 """
 
 from cnnlib.widgets_maps import (FeatureMapExplorer, KernelExplorer, PoolingExplorer, feature_map_explorer,

@@ -5,8 +5,8 @@ import numpy as np
 
 from cnnlib._checks import as_float_array, check_finite
 from cnnlib.conv import conv2d_forward
-from cnnlib.plotting_kernels import (ACTIVATIONS, FeatureMapsFigure, KernelMapsFigure, feature_maps_state,
-                                     kernel_maps_state, layer_name)
+from cnnlib.plotting_feature_maps import FeatureMapsFigure, feature_maps_state, layer_name
+from cnnlib.plotting_kernels import ACTIVATIONS, KernelMapsFigure, kernel_maps_state
 from cnnlib.plotting_pooling import (KERNEL_POOL_MODES, SPATIAL_POOL_MODES, PoolingFigure, pooling_limits,
                                      pooling_state)
 from cnnlib.pool import pool_kernels_forward

@@ -17,8 +17,8 @@ from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, Tanh  # noqa: E402
 from cnnlib.network import Sequential  # noqa: E402
 from cnnlib.plotting import format_value, plot_image, plot_kernels, plot_maps, tile_maps  # noqa: E402
 from cnnlib.plotting_render import FastRedraw, figure_to_png, offscreen_figure  # noqa: E402
-from cnnlib.plotting_kernels import (FeatureMapsFigure, KernelMapsFigure, feature_maps_state,  # noqa: E402
-                                     kernel_maps_state, plot_feature_maps, plot_kernel_maps)
+from cnnlib.plotting_feature_maps import FeatureMapsFigure, feature_maps_state, plot_feature_maps  # noqa: E402
+from cnnlib.plotting_kernels import KernelMapsFigure, kernel_maps_state, plot_kernel_maps  # noqa: E402
 from cnnlib.plotting_pooling import PoolingFigure, plot_pooling, pooling_state  # noqa: E402
 from cnnlib.plotting_stepper import (ConvolutionStepFigure, convolution_step_state,  # noqa: E402
                                      plot_convolution_step)
