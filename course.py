@@ -81,10 +81,14 @@ def course_env() -> dict[str, str]:
 
     The course's matrix products are small; multithreaded BLAS only adds overhead to them (and oversubscribes
     the cores when two notebooks run at once), so one BLAS thread is the default unless you set your own.
+    Jupyter's own inline backend draws the figures.
     """
     env = dict(os.environ)
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
+    # A matplotlib backend forced from outside (e.g. MPLBACKEND=Agg) would stop the notebooks'
+    # figures from showing inline, and the stored outputs of every figure cell would no longer match.
+    env.pop("MPLBACKEND", None)
     return env
 
 

@@ -1,7 +1,11 @@
-"""Shared pytest set-up: headless plotting and a quiet, CPU-only Keras."""
+"""Shared pytest set-up.
 
-import os
+Plots in the test process are drawn off-screen. This is set with ``matplotlib.use``
+and not through the MPLBACKEND variable on purpose: an environment variable would
+be inherited by the Jupyter kernels that nbval starts, and the notebooks must
+draw their figures with Jupyter's inline backend, exactly as a student sees them.
+"""
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ.setdefault("KERAS_BACKEND", "jax")
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import matplotlib
+
+matplotlib.use("Agg")
