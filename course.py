@@ -101,6 +101,8 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[0] == "lab":
         cmd = [python, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *argv[1:]]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")  # containers often run as root; JupyterLab refuses without this
         return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=course_env())
     ensure_chromium()
     cmd = [python, "-m", "pytest", *PYTEST_ARGS, *argv[1:]]
