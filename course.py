@@ -100,7 +100,9 @@ def main(argv: list[str]) -> int:
     if argv[0] == "setup":
         return 0
     if argv[0] == "lab":
-        cmd = [python, "-m", "jupyterlab", "notebooks/00_start_here.ipynb", *argv[1:]]
+        # Serve the whole course (the notebooks link to ../images) and open the first notebook.
+        cmd = [python, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
+               "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb", *argv[1:]]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")  # containers often run as root; JupyterLab refuses without this
         return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=course_env())
