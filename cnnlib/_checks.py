@@ -45,6 +45,31 @@ def check_same_shape(name_a, a, name_b, b):
         )
 
 
+def check_weights_match(x, w, w_axis, what, layout, symbol):
+    """Raise unless ``x.shape[1] == w.shape[w_axis]``: the weights read as many ``what`` as x has.
+
+    ``layout`` (e.g. ``"(K, C, KH, KW)"``) and ``symbol`` (e.g. ``"C"``) go in the message.
+    """
+    if x.shape[1] != w.shape[w_axis]:
+        raise ValueError(
+            f"x has {x.shape[1]} {what} (shape {x.shape}) but w expects {w.shape[w_axis]} "
+            f"(shape {w.shape}); w must be {layout} with {symbol} = x.shape[1]"
+        )
+
+
+def check_bias(b, length, per):
+    """Return ``b`` as a float array of shape ``(length,)``, or None when b is None.
+
+    ``per`` says what each bias belongs to (e.g. ``"kernel"``), for the message.
+    """
+    if b is None:
+        return None
+    b = as_float_array("b", b)
+    if b.shape != (length,):
+        raise ValueError(f"b must have shape ({length},), one bias per {per}, got shape {b.shape}")
+    return b
+
+
 def check_finite(name, a):
     """Raise if ``a`` contains NaN or inf.
 

@@ -26,8 +26,9 @@ dtypes: float32 and float64 are kept. ``out`` has the common dtype of ``x`` and
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from cnnlib._checks import (as_float_array, check_choice, check_finite, check_kernel_size,
-                            check_ndim, check_nonnegative_int, check_positive_int, check_shape)
+from cnnlib._checks import (as_float_array, check_bias, check_choice, check_finite, check_kernel_size,
+                            check_ndim, check_nonnegative_int, check_positive_int, check_shape,
+                            check_weights_match)
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0):
@@ -138,15 +139,8 @@ def _check_conv_inputs(x, w, b, stride, padding):
     w = as_float_array("w", w)
     check_ndim("x", x, 4, "(N, C, H, W)")
     check_ndim("w", w, 4, "(K, C, KH, KW)")
-    if x.shape[1] != w.shape[1]:
-        raise ValueError(
-            f"x has {x.shape[1]} channels (shape {x.shape}) but w expects {w.shape[1]} "
-            f"(shape {w.shape}); w must be (K, C, KH, KW) with C = x.shape[1]"
-        )
-    if b is not None:
-        b = as_float_array("b", b)
-        if b.shape != (w.shape[0],):
-            raise ValueError(f"b must have shape ({w.shape[0]},), one bias per kernel, got shape {b.shape}")
+    check_weights_match(x, w, 1, "channels", "(K, C, KH, KW)", "C")
+    b = check_bias(b, w.shape[0], "kernel")
     stride = check_positive_int("stride", stride)
     padding = check_nonnegative_int("padding", padding)
     h_out = conv_output_size(x.shape[2], w.shape[2], stride, padding)

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_finite, check_ndim, check_shape
+from cnnlib._checks import (as_float_array, check_bias, check_finite, check_ndim, check_shape,
+                            check_weights_match)
 
 
 def dense_forward(x, w, b):
@@ -14,15 +15,8 @@ def dense_forward(x, w, b):
     w = as_float_array("w", w)
     check_ndim("x", x, 2, "(N, D); flatten images first")
     check_ndim("w", w, 2, "(D, M)")
-    if x.shape[1] != w.shape[0]:
-        raise ValueError(
-            f"x has {x.shape[1]} features (shape {x.shape}) but w expects {w.shape[0]} "
-            f"(shape {w.shape}); w must be (D, M) with D = x.shape[1]"
-        )
-    if b is not None:
-        b = as_float_array("b", b)
-        if b.shape != (w.shape[1],):
-            raise ValueError(f"b must have shape ({w.shape[1]},), one bias per output, got shape {b.shape}")
+    check_weights_match(x, w, 0, "features", "(D, M)", "D")
+    b = check_bias(b, w.shape[1], "output")
     check_finite("x", x)
     check_finite("w", w)
     out = x @ w  # (N, M)
