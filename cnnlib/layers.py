@@ -122,12 +122,14 @@ class Conv2D(Layer):
         return f"Conv2D({self.in_channels}->{self.out_channels}, {kh}x{kw}{extra}, bias={self.bias!r})"
 
 
-class MaxPool2D(Layer):
-    """Max pooling over ``size x size`` windows: ``(N, C, H, W) -> (N, C, H', W')``.
+class _Pool2D(Layer):
+    """Spatial pooling over ``size x size`` windows: ``(N, C, H, W) -> (N, C, H', W')``.
 
     stride defaults to size; trailing rows/columns that do not fill a window are
-    dropped. backward routes each gradient to the (first) maximum of its window.
+    dropped. Subclasses name their forward/backward functions from ``cnnlib.pool``.
     """
+
+    pool_forward = pool_backward = None  # set by each subclass (as staticmethods)
 
     def __init__(self, size=2, stride=None):
         super().__init__()
@@ -135,28 +137,32 @@ class MaxPool2D(Layer):
         self.stride = self.size if stride is None else check_positive_int("stride", stride)
 
     def forward(self, x, training=False):
-        out, self._cache = maxpool2d_forward(x, self.size, self.stride)
+        out, self._cache = self.pool_forward(x, self.size, self.stride)
         return out
 
     def backward(self, dout):
-        return maxpool2d_backward(dout, self._need_cache())
+        return self.pool_backward(dout, self._need_cache())
 
     def __repr__(self):
-        return f"MaxPool2D(size={self.size}, stride={self.stride})"
+        return f"{type(self).__name__}(size={self.size}, stride={self.stride})"
 
 
-class AvgPool2D(MaxPool2D):
+class MaxPool2D(_Pool2D):
+    """Max pooling over ``size x size`` windows: ``(N, C, H, W) -> (N, C, H', W')``.
+
+    stride defaults to size; trailing rows/columns that do not fill a window are
+    dropped. backward routes each gradient to the (first) maximum of its window.
+    """
+
+    pool_forward = staticmethod(maxpool2d_forward)
+    pool_backward = staticmethod(maxpool2d_backward)
+
+
+class AvgPool2D(_Pool2D):
     """Average pooling over ``size x size`` windows: ``(N, C, H, W) -> (N, C, H', W')``."""
 
-    def forward(self, x, training=False):
-        out, self._cache = avgpool2d_forward(x, self.size, self.stride)
-        return out
-
-    def backward(self, dout):
-        return avgpool2d_backward(dout, self._need_cache())
-
-    def __repr__(self):
-        return f"AvgPool2D(size={self.size}, stride={self.stride})"
+    pool_forward = staticmethod(avgpool2d_forward)
+    pool_backward = staticmethod(avgpool2d_backward)
 
 
 class Dense(Layer):
