@@ -10,18 +10,42 @@ import numbers
 import numpy as np
 
 
+def as_array(name, a):
+    """``np.asarray(a)``, with a message naming ``name`` when ``a`` cannot be an array (ragged lists)."""
+    if isinstance(a, np.ndarray):
+        return a
+    try:
+        return np.asarray(a)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{name} must be an array (equal-length rows), got a {type(a).__name__} "
+                         f"numpy cannot turn into one: {err}") from None
+
+
 def as_float_array(name, a):
     """Return ``a`` as a float ndarray.
 
     float32 and float64 arrays are returned unchanged (no copy), so they keep
     their dtype; bool, integer and other float arrays become float64.
+    Complex, string and object arrays raise ValueError.
     """
-    a = np.asarray(a)
+    a = as_array(name, a)
     if a.dtype == np.float32 or a.dtype == np.float64:
         return a
     if a.dtype.kind in "biuf":
         return a.astype(np.float64)
-    raise ValueError(f"{name} must be an array of numbers, got dtype {a.dtype}")
+    raise ValueError(f"{name} must be an array of real numbers (bool, integer or float), got dtype {a.dtype}")
+
+
+def check_nonempty(name, a, layout="", from_axis=0):
+    """Raise if an axis of ``a`` (from ``from_axis`` on) has length 0.
+
+    ``layout`` such as ``"(N, C, H, W)"`` goes in the message; ``from_axis=1`` allows N = 0
+    (an empty batch gives an empty result, which is not a wrong answer).
+    """
+    for axis in range(from_axis, a.ndim):
+        if a.shape[axis] == 0:
+            raise ValueError(f"{name} is empty: shape {a.shape} has length 0 on axis {axis}; expected "
+                             f"at least one value there {layout}".rstrip())
 
 
 def check_ndim(name, a, ndim, layout=""):
@@ -58,7 +82,7 @@ def check_weights_match(x, w, w_axis, what, layout, symbol):
 
 
 def check_bias(b, length, per):
-    """Return ``b`` as a float array of shape ``(length,)``, or None when b is None.
+    """Return ``b`` as a finite float array of shape ``(length,)``, or None when b is None.
 
     ``per`` says what each bias belongs to (e.g. ``"kernel"``), for the message.
     """
@@ -67,6 +91,7 @@ def check_bias(b, length, per):
     b = as_float_array("b", b)
     if b.shape != (length,):
         raise ValueError(f"b must have shape ({length},), one bias per {per}, got shape {b.shape}")
+    check_finite("b", b)
     return b
 
 
@@ -143,3 +168,75 @@ def check_labels(y, num_classes, n=None):
             f"got {bad.size} label(s) outside, e.g. {int(bad[0])}"
         )
     return y.astype(np.intp, copy=False)
+
+
+# --------------------------------------------------------------------------- scalars and settings
+
+def check_number(name, v, low=None, high=None, low_open=False, high_open=False):
+    """Return ``float(v)``; raise unless ``v`` is a finite real number (not a bool) in the given range.
+
+    low/high: bounds (None: unbounded); ``*_open=True`` excludes the bound itself.
+    """
+    ok = isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isfinite(v)
+    if ok and low is not None:
+        ok = v > low if low_open else v >= low
+    if ok and high is not None:
+        ok = v < high if high_open else v <= high
+    if not ok:
+        if low is not None and high is not None:
+            where = f" in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        elif low is not None:
+            where = f" {'>' if low_open else '>='} {low}"
+        else:
+            where = "" if high is None else f" {'<' if high_open else '<='} {high}"
+        raise ValueError(f"{name} must be a finite number{where}, got {v!r}")
+    return float(v)
+
+
+def check_float_dtype(name, dtype):
+    """Return ``np.dtype(dtype)``; raise unless it is float32 or float64.
+
+    An integer dtype would round every small weight to 0; float16 is too coarse for training.
+    """
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt not in (np.float32, np.float64):
+        got = dt if dt is not None else repr(dtype)
+        raise ValueError(f"{name} must be numpy.float32 or numpy.float64, got {got}"
+                         + (" (integer weights would all round to 0)" if dt is not None and dt.kind in "biu" else ""))
+    return dt
+
+
+SEED_LIMIT = 2 ** 32
+
+
+def check_seed(name, v):
+    """Return ``int(v)``; raise unless ``v`` is an int seed in 0 .. 2**32 - 1 (what every numpy generator takes)."""
+    if not _is_int(v) or not 0 <= v < SEED_LIMIT:
+        raise ValueError(f"{name} must be an int seed in 0..{SEED_LIMIT - 1} (2**32 - 1), got {v!r}")
+    return int(v)
+
+
+def check_index(name, i, count, what):
+    """Return ``int(i)``; raise unless ``i`` is an int in 0 .. count - 1 (``what``: e.g. "images")."""
+    if not _is_int(i) or not 0 <= i < count:
+        raise ValueError(f"{name} must be an int in 0..{count - 1} (there are {count} {what}), got {i!r}")
+    return int(i)
+
+
+def check_callable(name, v, what):
+    """Raise unless ``v`` is callable; ``what`` says how it is called, e.g. ``"callback(record)"``."""
+    if not callable(v):
+        raise ValueError(f"{name} must be a callable {what}, got {type(v).__name__} {v!r}")
+    return v
+
+
+def check_sizes(name, shape, example="(C, H, W)"):
+    """Return ``shape`` as a tuple of positive ints (a per-sample shape such as ``example``)."""
+    if not isinstance(shape, (tuple, list)) or not shape:
+        raise ValueError(f"{name} must be a tuple of positive ints such as {example}, got {shape!r}")
+    for size in shape:
+        check_positive_int(f"every size in {name} {tuple(shape)}", size)
+    return tuple(shape)

@@ -6,7 +6,7 @@ keep float32/float64; the backward passes return ``dx`` of ``x``'s shape and dty
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_finite, check_same_shape
+from cnnlib._checks import as_float_array, check_finite, check_nonempty, check_same_shape
 
 
 def _check_dout(dout, out):
@@ -15,9 +15,15 @@ def _check_dout(dout, out):
     return dout.astype(out.dtype, copy=False)  # gradients in the forward input's dtype
 
 
+def _check_x(x):
+    x = as_float_array("x", x)
+    check_finite("x", x)
+    return x
+
+
 def tanh_forward(x):
     """out = tanh(x); x: any shape. cache = out."""
-    out = np.tanh(as_float_array("x", x))
+    out = np.tanh(_check_x(x))
     return out, out
 
 
@@ -33,7 +39,7 @@ def tanh_backward(dout, cache):
 
 def sigmoid_forward(x):
     """out = 1 / (1 + exp(-x)), computed without overflow for large |x|. cache = out."""
-    x = as_float_array("x", x)
+    x = _check_x(x)
     z = np.exp(-np.abs(x))  # in (0, 1], never overflows
     out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
     return out, out
@@ -51,7 +57,7 @@ def sigmoid_backward(dout, cache):
 
 def relu_forward(x):
     """out = max(x, 0). cache = x."""
-    x = as_float_array("x", x)
+    x = _check_x(x)
     return np.maximum(x, 0), x
 
 
@@ -68,6 +74,9 @@ def softmax(logits):
     is subtracted first, so logits like 1000 do not overflow.
     """
     logits = as_float_array("logits", logits)
+    if logits.ndim == 0:
+        raise ValueError(f"logits must be an array (..., C) of class scores, got a scalar {logits!r}")
+    check_nonempty("logits", logits, "(one class at least)", from_axis=logits.ndim - 1)
     check_finite("logits", logits)
     shifted = logits - logits.max(axis=-1, keepdims=True)  # (..., C), max is 0
     e = np.exp(shifted)

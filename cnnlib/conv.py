@@ -26,9 +26,9 @@ dtypes: float32 and float64 are kept. ``out`` has the common dtype of ``x`` and
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from cnnlib._checks import (as_float_array, check_bias, check_choice, check_finite, check_kernel_size,
-                            check_ndim, check_nonnegative_int, check_positive_int, check_shape,
-                            check_weights_match)
+from cnnlib._checks import (as_array, as_float_array, check_bias, check_choice, check_finite,
+                            check_kernel_size, check_ndim, check_nonempty, check_nonnegative_int,
+                            check_positive_int, check_shape, check_weights_match)
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0):
@@ -53,11 +53,16 @@ def conv_output_size(size, kernel_size, stride=1, padding=0):
 # --------------------------------------------------------------------------- 2-D arrays
 
 def _check_image_kernel(image, kernel, mode):
-    image = np.asarray(image)
-    kernel = np.asarray(kernel)
+    """Validate a 2-D image and kernel; return them as float arrays (bool/integer -> float64)."""
+    image = as_float_array("image", image)
+    kernel = as_float_array("kernel", kernel)
     check_ndim("image", image, 2, "(H, W)")
     check_ndim("kernel", kernel, 2, "(KH, KW)")
     check_choice("mode", mode, ("valid", "full", "same"))
+    check_nonempty("image", image, "(image is (H, W))")
+    check_nonempty("kernel", kernel, "(kernel is (KH, KW))")
+    check_finite("image", image)
+    check_finite("kernel", kernel)
     if mode == "valid" and (kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]):
         raise ValueError(
             f"mode 'valid' needs a kernel no larger than the image, "
@@ -119,7 +124,7 @@ def image_sections(x, kernel_size, stride=1, padding=0):
     The result is a read-only strided view (of the zero-padded copy of ``x``
     when padding > 0): nothing is copied, so do not write to it.
     """
-    x = np.asarray(x)
+    x = as_array("x", x)
     check_ndim("x", x, 4, "(N, C, H, W)")
     kh, kw = check_kernel_size(kernel_size)
     stride = check_positive_int("stride", stride)
@@ -139,6 +144,8 @@ def _check_conv_inputs(x, w, b, stride, padding):
     w = as_float_array("w", w)
     check_ndim("x", x, 4, "(N, C, H, W)")
     check_ndim("w", w, 4, "(K, C, KH, KW)")
+    check_nonempty("w", w, "(w is (K, C, KH, KW))")
+    check_nonempty("x", x, "(x is (N, C, H, W))", from_axis=1)  # N = 0 (no images) gives an empty output
     check_weights_match(x, w, 1, "channels", "(K, C, KH, KW)", "C")
     b = check_bias(b, w.shape[0], "kernel")
     stride = check_positive_int("stride", stride)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from cnnlib._checks import (as_float_array, check_bias, check_finite, check_ndim, check_shape,
+from cnnlib._checks import (as_float_array, check_bias, check_finite, check_ndim, check_nonempty, check_shape,
                             check_weights_match)
 
 
@@ -15,6 +15,8 @@ def dense_forward(x, w, b):
     w = as_float_array("w", w)
     check_ndim("x", x, 2, "(N, D); flatten images first")
     check_ndim("w", w, 2, "(D, M)")
+    check_nonempty("w", w, "(w is (D, M))")
+    check_nonempty("x", x, "(x is (N, D))", from_axis=1)  # N = 0 (no samples) gives an empty output
     check_weights_match(x, w, 0, "features", "(D, M)", "D")
     b = check_bias(b, w.shape[1], "output")
     check_finite("x", x)

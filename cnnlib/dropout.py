@@ -11,7 +11,14 @@ same mask for float32 and float64 inputs.
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_same_shape
+from cnnlib._checks import as_float_array, check_finite, check_same_shape
+
+
+def check_drop_probability(p):
+    """Return ``p`` unchanged; raise unless it is a real number (not a bool) in [0, 1)."""
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0 <= p < 1:
+        raise ValueError(f"dropout probability p must be a number in [0, 1), got {p!r}")
+    return p
 
 
 def dropout_forward(x, p, rng, training=True):
@@ -23,8 +30,8 @@ def dropout_forward(x, p, rng, training=True):
     cache = mask: x-shaped array of 0 and 1/(1-p) in x's dtype, or None at test time.
     """
     x = as_float_array("x", x)
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) or not 0 <= p < 1:
-        raise ValueError(f"dropout probability p must be a number in [0, 1), got {p!r}")
+    check_drop_probability(p)
+    check_finite("x", x)
     if not training:
         return x, None
     if not isinstance(rng, np.random.Generator):

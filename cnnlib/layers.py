@@ -27,12 +27,13 @@ float32 unless ``dtype`` says otherwise (use float64 for gradient checks).
 
 import numpy as np
 
-from cnnlib._checks import check_choice, check_kernel_size, check_nonnegative_int, check_positive_int
+from cnnlib._checks import (check_choice, check_float_dtype, check_kernel_size, check_nonnegative_int,
+                            check_positive_int, check_sizes)
 from cnnlib.activations import (relu_backward, relu_forward, sigmoid_backward, sigmoid_forward,
                                 tanh_backward, tanh_forward)
 from cnnlib.conv import conv2d_backward, conv2d_forward, conv_output_size
 from cnnlib.dense import dense_backward, dense_forward
-from cnnlib.dropout import dropout_backward, dropout_forward
+from cnnlib.dropout import check_drop_probability, dropout_backward, dropout_forward
 from cnnlib.layers_base import Flatten, Layer, Reshape, as_generator
 from cnnlib.pool import avgpool2d_backward, avgpool2d_forward, maxpool2d_backward, maxpool2d_forward
 
@@ -42,6 +43,7 @@ __all__ = ["Layer", "Conv2D", "MaxPool2D", "AvgPool2D", "Dense", "Dropout", "Fla
 
 def glorot_uniform(rng, shape, fan_in, fan_out, dtype=np.float32):
     """Weights drawn from U(-limit, limit) with ``limit = sqrt(6 / (fan_in + fan_out))`` (Keras' default)."""
+    dtype = check_float_dtype("dtype", dtype)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
@@ -76,8 +78,9 @@ class Conv2D(Layer):
         self.stride = check_positive_int("stride", stride)
         self.padding = check_nonnegative_int("padding", padding)
         check_choice("bias", bias, ("kernel", "position", None))
+        dtype = check_float_dtype("dtype", dtype)
         self.bias = bias
-        self.input_shape = None if input_shape is None else tuple(input_shape)
+        self.input_shape = None if input_shape is None else check_sizes("input_shape", input_shape)
         kh, kw = self.kernel_size
         k, c = self.out_channels, self.in_channels
         self.params["w"] = glorot_uniform(as_generator(rng), (k, c, kh, kw), c * kh * kw, k * kh * kw, dtype)
@@ -175,6 +178,8 @@ class Dense(Layer):
         super().__init__()
         self.in_features = check_positive_int("in_features", in_features)
         self.out_features = check_positive_int("out_features", out_features)
+        check_choice("bias", bias, (True, False))
+        dtype = check_float_dtype("dtype", dtype)
         d, m = self.in_features, self.out_features
         self.params["w"] = glorot_uniform(as_generator(rng), (d, m), d, m, dtype)
         self.has_bias = bool(bias)
@@ -207,10 +212,7 @@ class Dropout(Layer):
 
     def __init__(self, p=0.5, rng=None):
         super().__init__()
-        p = float(p)
-        if not 0.0 <= p < 1.0:
-            raise ValueError(f"dropout probability p must be in [0, 1), got {p}")
-        self.p = p
+        self.p = float(check_drop_probability(p))
         self.rng = as_generator(rng)
 
     def forward(self, x, training=False):

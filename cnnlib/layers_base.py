@@ -6,6 +6,8 @@ every layer from there (``from cnnlib.layers import Conv2D, Flatten``).
 
 import numpy as np
 
+from cnnlib._checks import as_array, check_positive_int, check_seed
+
 
 def as_generator(rng):
     """A ``numpy.random.Generator`` from ``rng``: a Generator (used as is), an int seed, or None (seed 0).
@@ -18,8 +20,8 @@ def as_generator(rng):
     if rng is None:
         return np.random.default_rng(0)
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise ValueError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+        return np.random.default_rng(check_seed("rng (an int seed)", rng))
+    raise ValueError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__} {rng!r}")
 
 
 class Layer:
@@ -62,7 +64,7 @@ class Flatten(Layer):
     """``(N, d1, d2, ...) -> (N, d1*d2*...)``, keeping the sample axis (C, H, W order for images)."""
 
     def forward(self, x, training=False):
-        x = np.asarray(x)
+        x = as_array("x", x)
         if x.ndim < 2:
             raise ValueError(f"Flatten expects a batch (N, ...) with at least 2 axes, got shape {x.shape}")
         self._cache = x.shape
@@ -83,10 +85,12 @@ class Reshape(Layer):
         super().__init__()
         if isinstance(shape, (int, np.integer)):
             shape = (shape,)
-        self.shape = tuple(int(s) for s in shape)
+        if not isinstance(shape, (tuple, list)) or not shape:
+            raise ValueError(f"Reshape shape must be an int or a tuple of positive ints, got {shape!r}")
+        self.shape = tuple(check_positive_int(f"every size in the Reshape shape {tuple(shape)}", s) for s in shape)
 
     def forward(self, x, training=False):
-        x = np.asarray(x)
+        x = as_array("x", x)
         if x.ndim < 1:
             raise ValueError("Reshape expects a batch (N, ...), got a scalar")
         per_sample = int(np.prod(x.shape[1:]))

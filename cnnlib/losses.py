@@ -3,7 +3,8 @@ with respect to the prediction (same shape and dtype as the prediction)."""
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_finite, check_labels, check_ndim, check_same_shape
+from cnnlib._checks import (as_float_array, check_finite, check_labels, check_ndim, check_nonempty, check_number,
+                            check_same_shape)
 
 
 def one_hot(y, num_classes, dtype=np.float64):
@@ -23,6 +24,7 @@ def softmax_cross_entropy(logits, y):
     """
     logits = as_float_array("logits", logits)
     check_ndim("logits", logits, 2, "(N, C)")
+    check_nonempty("logits", logits, "(a loss needs N >= 1 samples and C >= 1 classes)")
     check_finite("logits", logits)
     n, c = logits.shape
     y = check_labels(y, c, n)
@@ -36,14 +38,23 @@ def softmax_cross_entropy(logits, y):
     return loss, dlogits
 
 
+def _pred_and_true(y_pred, y_true):
+    """Both as float arrays of the same, non-empty shape, finite."""
+    y_pred = as_float_array("y_pred", y_pred)
+    y_true = as_float_array("y_true", y_true)
+    check_same_shape("y_pred", y_pred, "y_true", y_true)
+    check_nonempty("y_pred", y_pred, "(a mean over no values is undefined)")
+    check_finite("y_pred", y_pred)
+    check_finite("y_true", y_true)
+    return y_pred, y_true
+
+
 def mean_squared_error(y_pred, y_true):
     """loss = mean((y_pred - y_true)**2) over all elements; dpred = 2 (y_pred - y_true) / size.
 
     y_pred and y_true must have the same shape (no broadcasting).
     """
-    y_pred = as_float_array("y_pred", y_pred)
-    y_true = as_float_array("y_true", y_true)
-    check_same_shape("y_pred", y_pred, "y_true", y_true)
+    y_pred, y_true = _pred_and_true(y_pred, y_true)
     diff = y_pred - y_true.astype(y_pred.dtype, copy=False)
     return float(np.mean(diff * diff)), 2 * diff / y_pred.size
 
@@ -57,9 +68,8 @@ def binary_cross_entropy(y_pred, y_true, eps=1e-7):
     dpred = (p - t) / (p (1 - p)) / size, both with the clipped p (so the
     gradient stays finite and still points the right way at saturation).
     """
-    y_pred = as_float_array("y_pred", y_pred)
-    y_true = as_float_array("y_true", y_true)
-    check_same_shape("y_pred", y_pred, "y_true", y_true)
+    y_pred, y_true = _pred_and_true(y_pred, y_true)
+    eps = check_number("eps", eps, 0, 0.5, low_open=True, high_open=True)
     for name, a in (("y_pred", y_pred), ("y_true", y_true)):
         if a.size and not (a.min() >= 0 and a.max() <= 1):
             raise ValueError(f"{name} must lie in [0, 1], got values from {a.min()} to {a.max()}")

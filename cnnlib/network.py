@@ -14,9 +14,10 @@ keys); ``Sequential`` is one, the seed's hand-written kernel net in
 ``cnnlib.kernel_net`` is another.
 """
 
-import os
-
 import numpy as np
+
+from cnnlib._checks import check_number, check_sizes
+from cnnlib.weights import load_weights, save_weights  # noqa: F401 (part of this module's interface)
 
 
 class Sequential:
@@ -33,7 +34,7 @@ class Sequential:
             if not (hasattr(layer, "forward") and hasattr(layer, "backward") and hasattr(layer, "params")):
                 raise ValueError(f"layer {i} must be a cnnlib layer (forward, backward, params), "
                                  f"got {type(layer).__name__}")
-        self.input_shape = None if input_shape is None else tuple(input_shape)
+        self.input_shape = None if input_shape is None else check_sizes("input_shape", input_shape)
 
     def forward(self, x, training=False):
         """x: the first layer's input, e.g. (N, C, H, W) -> the last layer's output, e.g. (N, 10)."""
@@ -77,7 +78,7 @@ class Sequential:
         one given to the constructor. Output shapes come from one test-mode
         forward pass of a zero image.
         """
-        input_shape = self.input_shape if input_shape is None else tuple(input_shape)
+        input_shape = self.input_shape if input_shape is None else check_sizes("input_shape", input_shape)
         if input_shape is None:
             raise ValueError("summary needs the per-sample input shape, e.g. summary((1, 28, 28)), "
                              "or Sequential(layers, input_shape=...)")
@@ -109,10 +110,7 @@ class SGD:
     """
 
     def __init__(self, lr):
-        lr = float(lr)
-        if not lr > 0:
-            raise ValueError(f"learning rate lr must be > 0, got {lr}")
-        self.lr = lr
+        self.lr = check_number("learning rate lr", lr, 0, low_open=True)
 
     def step(self, net):
         grads = net.named_gradients()
@@ -124,62 +122,3 @@ class SGD:
 
     def __repr__(self):
         return f"SGD(lr={self.lr:g})"
-
-
-_ARCH_KEY = "__architecture__"
-
-
-def _architecture(net):
-    return repr(net)
-
-
-def save_weights(net, path):
-    """Write every parameter of ``net`` to a ``.npz`` file (keys as in ``named_parameters()``).
-
-    ".npz" is appended to ``path`` if missing (as numpy does); returns the path written.
-    """
-    path = os.fspath(path)
-    if not path.endswith(".npz"):
-        path += ".npz"
-    arrays = dict(net.named_parameters())
-    arrays[_ARCH_KEY] = np.array(_architecture(net))
-    np.savez(path, **arrays)
-    return path
-
-
-def load_weights(net, path):
-    """Copy the weights saved by ``save_weights`` into ``net`` (in place, keeping ``net``'s dtypes).
-
-    Raises ValueError naming the layer and both shapes when the file was saved
-    from a different architecture (a missing or extra layer, or a shape that
-    differs); nothing is changed in that case.
-    """
-    params = net.named_parameters()
-    with np.load(path, allow_pickle=False) as data:
-        saved = {key: data[key] for key in data.files if key != _ARCH_KEY}
-        saved_arch = str(data[_ARCH_KEY]) if _ARCH_KEY in data.files else "(not recorded)"
-    hint = f"\nthe file was saved from:\n{saved_arch}\nthis network is:\n{_architecture(net)}"
-    missing = [k for k in params if k not in saved]
-    extra = [k for k in saved if k not in params]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"this network has parameters the file lacks: {', '.join(map(_describe_key, missing))}")
-        if extra:
-            parts.append(f"the file has parameters this network lacks: {', '.join(map(_describe_key, extra))}")
-        raise ValueError(f"cannot load {path}: different architecture; " + "; ".join(parts) + hint)
-    for key, p in params.items():
-        if saved[key].shape != p.shape:
-            raise ValueError(f"cannot load {path}: {_describe_key(key)} has shape {saved[key].shape} in the file "
-                             f"but {p.shape} in this network" + hint)
-    for key, p in params.items():
-        p[...] = saved[key]
-
-
-def _describe_key(key):
-    """'3.Dense.w' -> "layer 3 (Dense) 'w'"."""
-    parts = key.split(".")
-    if len(parts) == 3:
-        return f"layer {parts[0]} ({parts[1]}) {parts[2]!r}"
-    return repr(key)
-

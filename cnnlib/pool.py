@@ -17,7 +17,8 @@ valid a subgradient; we pick one rule and test it.)
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from cnnlib._checks import as_float_array, check_choice, check_ndim, check_positive_int, check_shape
+from cnnlib._checks import (as_float_array, check_choice, check_finite, check_ndim, check_nonempty,
+                            check_positive_int, check_shape)
 from cnnlib.conv import conv_output_size
 
 
@@ -25,6 +26,8 @@ def _windows(x, size, stride):
     """Validate and return (x, stride, windows: (N, C, H', W', size, size) view)."""
     x = as_float_array("x", x)
     check_ndim("x", x, 4, "(N, C, H, W)")
+    check_nonempty("x", x, "(x is (N, C, H, W))", from_axis=1)
+    check_finite("x", x)
     size = check_positive_int("size", size)
     stride = size if stride is None else check_positive_int("stride", stride)
     conv_output_size(x.shape[2], size, stride)  # raises if the window is larger than H
@@ -109,6 +112,8 @@ def pool_kernels_forward(maps, mode):
     check_choice("mode", mode, POOL_KERNEL_MODES)
     maps = as_float_array("maps", maps)
     check_ndim("maps", maps, 4, "(N, K, H, W)")
+    check_nonempty("maps", maps, "(maps is (N, K, H, W))", from_axis=1)
+    check_finite("maps", maps)
     argmax = None
     if mode == "sum":
         out = maps.sum(axis=1, keepdims=True)  # (N, 1, H, W)

@@ -58,7 +58,7 @@ def test_sgd_step_moves_every_parameter_against_its_gradient():
     SGD(lr=0.1).step(net)
     for k, p in net.named_parameters().items():
         assert np.allclose(p, before[k] - 0.1 * grads[k])
-    with pytest.raises(ValueError, match="lr must be > 0"):
+    with pytest.raises(ValueError, match="lr must be a finite number > 0, got 0"):
         SGD(0)
 
 

@@ -169,7 +169,7 @@ def test_activation_errors():
         relu_backward(np.zeros((3, 2)), cache)
     with pytest.raises(ValueError, match="logits must contain only finite numbers"):
         softmax(np.array([[0.0, np.inf]]))
-    with pytest.raises(ValueError, match="x must be an array of numbers, got dtype <U1"):
+    with pytest.raises(ValueError, match=r"x must be an array of real numbers \(bool, integer or float\), got dtype <U1"):
         relu_forward(np.array(["a"]))
 
 
