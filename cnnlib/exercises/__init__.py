@@ -1,0 +1,37 @@
+"""Checked exercises: one checker per exercise of notebooks 01-07.
+
+A student writes a function (or a class) in a notebook and passes it to its
+checker, e.g. ``check_correlate2d(my_correlate2d)``. The checker runs it on
+several cases, hard ones included (non-square inputs, stride and padding,
+overlapping windows, ties, float32), compares each result with cnnlib's own
+reference and prints ONE sentence: "Correct! ...", "Not yet: ..." (which case,
+which shape or position, and the likely slip) or "Not attempted: ...". It also
+returns a ``CheckResult`` that is true exactly when the answer is correct.
+
+Every checker takes ``time_limit`` (seconds per call, default 5) and
+``quiet=True`` (return the result without printing it).
+"""
+
+from cnnlib.exercises._report import CheckResult
+from cnnlib.exercises.convolution import (check_conv_backward, check_conv_input_grad, check_conv_kernel_grad,
+                                          check_convolve_via_rotation)
+from cnnlib.exercises.dense_overfitting import check_dense_backward, check_dense_forward, check_mse_grad
+from cnnlib.exercises.kernel_net import check_kernel_update_sign, check_tanh_dropout_backward, check_window_rows
+from cnnlib.exercises.keras_bridge import (check_cnnlib_kernel_layout, check_dense_rows_to_keras,
+                                           check_keras_kernel_layout)
+from cnnlib.exercises.layers import check_layer_backward, check_network_backward, check_receptive_field
+from cnnlib.exercises.pooling import check_maxpool_backward, check_maxpool_forward, check_softmax_ce_grad
+from cnnlib.exercises.weight_sharing import check_correlate2d, check_output_size, check_param_counts
+
+#: The exercises of each notebook, in the order they appear there.
+EXERCISES = {
+    "01": (check_output_size, check_correlate2d, check_param_counts),
+    "02": (check_dense_forward, check_dense_backward, check_mse_grad),
+    "03": (check_window_rows, check_kernel_update_sign, check_tanh_dropout_backward),
+    "04": (check_convolve_via_rotation, check_conv_kernel_grad, check_conv_input_grad, check_conv_backward),
+    "05": (check_maxpool_forward, check_maxpool_backward, check_softmax_ce_grad),
+    "06": (check_layer_backward, check_network_backward, check_receptive_field),
+    "07": (check_keras_kernel_layout, check_cnnlib_kernel_layout, check_dense_rows_to_keras),
+}
+
+__all__ = ["CheckResult", "EXERCISES"] + [check.__name__ for checks in EXERCISES.values() for check in checks]
