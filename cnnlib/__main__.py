@@ -11,7 +11,9 @@ stderr, then prints the final accuracies on stdout, one per line::
 import argparse
 import sys
 
+from cnnlib._checks import SEED_LIMIT
 from cnnlib.networks import NETWORK_NAMES, default_epochs
+from cnnlib.weights import check_save_path
 
 _NETWORK_HELP = {
     "dense": "dense 784 -> 40 -> 10 that overfits 1,000 images",
@@ -39,7 +41,17 @@ def _seed(text):
         raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    if value >= SEED_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be at most {SEED_LIMIT - 1} (2**32 - 1), got {value}")
     return value
+
+
+def _save_path(text):
+    """--save PATH: checked before training (folder exists and is writable); returns the .npz path."""
+    try:
+        return check_save_path(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser():
@@ -66,13 +78,25 @@ def build_parser():
                             "'keras' (full MNIST, downloaded once by Keras)")
     train.add_argument("--seed", type=_seed, default=None, metavar="S",
                        help="random seed for initialisation, dropout and shuffling (default: the network's)")
-    train.add_argument("--save", metavar="PATH", default=None,
-                       help="write the trained weights to PATH (.npz, loadable with cnnlib.network.load_weights)")
+    train.add_argument("--save", metavar="PATH", default=None, type=_save_path,
+                       help="write the trained weights to PATH (.npz is added if missing; loadable with "
+                            "cnnlib.network.load_weights). Checked before training; an existing file is "
+                            "replaced only once the new one is complete")
     return parser
 
 
 def main(argv=None):
+    """Run the command line; returns the exit status (0 done, 1 error, 2 bad option, 130 Ctrl-C)."""
     args = build_parser().parse_args(argv)
+    try:
+        return _train(args)
+    except KeyboardInterrupt:
+        kept = f"; {args.save} was not written (an earlier file there is unchanged)" if args.save else ""
+        print(f"interrupted (Ctrl-C){kept}", file=sys.stderr)
+        return 130
+
+
+def _train(args):
     from cnnlib.data import describe_source, load_mnist
     from cnnlib.network import save_weights
     from cnnlib.networks import prepare_for, train_network
@@ -91,8 +115,12 @@ def main(argv=None):
     test_acc = evaluate(net, prepare_for(args.network, x_test), y_test, batch_size=500)
     print(f"train accuracy: {train_acc:.4f}")
     print(f"test accuracy: {test_acc:.4f}")
-    if args.save:
-        path = save_weights(net, args.save)
+    if args.save is not None:
+        try:
+            path = save_weights(net, args.save)
+        except (OSError, ValueError) as error:
+            print(f"error: could not save the weights: {error}", file=sys.stderr)
+            return 1
         print(f"saved weights to {path}", file=sys.stderr)
     return 0
 

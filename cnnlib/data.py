@@ -21,13 +21,15 @@ Typical use::
 Importing this module never imports Keras and never touches the network.
 """
 
+import contextlib
 import hashlib
 import os
+import socket
 from pathlib import Path
 
 import numpy as np
 
-from cnnlib._checks import check_choice, check_ndim
+from cnnlib._checks import as_array, check_choice, check_finite, check_ndim, check_number
 
 SOURCES = ("bundled", "keras")
 SOURCE_ENV_VAR = "CNNLIB_MNIST_SOURCE"
@@ -39,6 +41,8 @@ BUNDLED_N_TRAIN = 1000
 BUNDLED_N_TEST = 4000
 KERAS_N_TRAIN = 60000
 KERAS_N_TEST = 10000
+#: Seconds one network operation of the Keras download may wait (connect, or each read).
+KERAS_TIMEOUT_S = 30.0
 
 # Verified arrays, keyed by (path, sha256 of the bytes that were read).
 _bundled_cache = {}
@@ -83,8 +87,23 @@ def _load_bundled_arrays(path):
     return _bundled_cache[key]
 
 
-def _load_keras_arrays():
-    """Full MNIST from ``keras.datasets.mnist`` (imported only here); raise MNISTDownloadError offline."""
+@contextlib.contextmanager
+def _socket_timeout(seconds):
+    """Every new socket waits at most ``seconds`` for a connection or for data (then raises TimeoutError)."""
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
+def _load_keras_arrays(timeout=KERAS_TIMEOUT_S):
+    """Full MNIST from ``keras.datasets.mnist`` (imported only here); raise MNISTDownloadError offline.
+
+    ``timeout``: seconds any one network operation (connect, each read) may wait; a server that
+    accepts the connection but never answers fails after that long instead of hanging.
+    """
     os.environ.setdefault("KERAS_BACKEND", "jax")
     try:
         import keras
@@ -94,21 +113,25 @@ def _load_keras_arrays():
             "source='bundled' works without it"
         ) from err
     try:
-        return keras.datasets.mnist.load_data()
+        with _socket_timeout(timeout):
+            return keras.datasets.mnist.load_data()
     except Exception as err:  # keras wraps URL errors in a plain Exception
+        timed_out = isinstance(err, TimeoutError) or "timed out" in str(err).lower()
+        why = (f"the server did not answer within {timeout:g} s (timeout={timeout:g}); " if timed_out else
+               "the first load needs the network (Keras then keeps a copy, by default in ~/.keras/datasets); ")
         raise MNISTDownloadError(
-            "could not download full MNIST through Keras: the first load needs the network "
-            "(Keras then keeps a copy, by default in ~/.keras/datasets). Use source='bundled' to work offline "
+            f"could not download full MNIST through Keras: {why}use source='bundled' to work offline "
             f"with the 5,000-digit subset shipped with cnnlib. Original error: {type(err).__name__}: {err}"
         ) from err
 
 
-def load_mnist(n_train=1000, n_test=None, source="bundled"):
+def load_mnist(n_train=1000, n_test=None, source="bundled", timeout=KERAS_TIMEOUT_S):
     """Load MNIST digits with the shapes and dtypes of ``keras.datasets.mnist.load_data()``.
 
     n_train, n_test: how many images to take from the start of each split (None = all of it).
         Bundled: n_train <= 1000, n_test <= 4000. Keras: n_train <= 60000, n_test <= 10000.
     source: "bundled" (offline subset, default) or "keras" (full MNIST, network needed once).
+    timeout: for "keras", seconds one network operation may wait before the download fails.
 
     Returns ``(x_train, y_train), (x_test, y_test)``: images ``(N, 28, 28)`` uint8 with values 0..255,
     labels ``(N,)`` uint8 with values 0..9. The arrays are fresh copies: changing them is safe.
@@ -116,6 +139,7 @@ def load_mnist(n_train=1000, n_test=None, source="bundled"):
     MNISTDownloadError (a RuntimeError) when Keras cannot download.
     """
     check_choice("source", source, SOURCES)
+    timeout = check_number("timeout (seconds)", timeout, 0, low_open=True)
     if source == "bundled":
         n_train = _check_count("n_train", n_train, BUNDLED_N_TRAIN)
         n_test = _check_count("n_test", n_test, BUNDLED_N_TEST)
@@ -123,7 +147,7 @@ def load_mnist(n_train=1000, n_test=None, source="bundled"):
     else:
         n_train = _check_count("n_train", n_train, KERAS_N_TRAIN)
         n_test = _check_count("n_test", n_test, KERAS_N_TEST)
-        (x_train, y_train), (x_test, y_test) = _load_keras_arrays()
+        (x_train, y_train), (x_test, y_test) = _load_keras_arrays(timeout)
     return (
         (np.array(x_train[:n_train]), np.array(y_train[:n_train])),
         (np.array(x_test[:n_test]), np.array(y_test[:n_test])),
@@ -165,11 +189,18 @@ def to_float(x, center=False, dtype=np.float32):
     x: ``(N, 28, 28)`` (or any ``(N, H, W)``) with values 0..255.
     Returns ``(N, 1, H, W)`` of ``dtype`` (a floating dtype), scaled to [0, 1], or to [-0.5, 0.5] when ``center`` is True.
     """
-    x = np.asarray(x)
+    x = as_array("to_float's images", x)
     check_ndim("to_float's images", x, 3, "(N, H, W)")
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"to_float's images must hold pixel values 0..255 (integers or floats), got dtype {x.dtype}")
+    if x.dtype.kind == "f":
+        check_finite("to_float's images", x)
     if x.size and (np.min(x) < 0 or np.max(x) > 255):
         raise ValueError(f"to_float expects pixel values in 0..255, got values in {np.min(x)}..{np.max(x)}")
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"to_float needs a floating dtype (numpy.float32 or numpy.float64), got {dtype!r}") from None
     if dtype.kind != "f":
         raise ValueError(f"to_float needs a floating dtype, got {dtype}")
     out = x.astype(dtype)[:, None, :, :] / dtype.type(255)  # (N, H, W) -> (N, 1, H, W)

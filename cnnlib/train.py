@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from cnnlib._checks import check_labels, check_positive_int
+from cnnlib._checks import as_array, check_callable, check_choice, check_finite, check_labels, check_positive_int
 from cnnlib.layers_base import as_generator
 from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
 from cnnlib.network import SGD
@@ -79,11 +79,25 @@ def _loss_function(loss, y, num_classes, dtype):
 
 
 def _check_xy(name, x, y, num_classes):
-    x = np.asarray(x)
+    x = as_array(f"x_{name}", x)
     if x.ndim < 2:
         raise ValueError(f"x_{name} must be a batch (N, ...), got shape {x.shape}")
+    if x.shape[0] == 0:
+        raise ValueError(f"x_{name} has 0 samples (shape {x.shape}); expected at least one")
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"x_{name} must hold real numbers (bool, integer or float), got dtype {x.dtype}")
+    if x.dtype.kind == "f":
+        check_finite(f"x_{name}", x)
     y = check_labels(y, num_classes, x.shape[0])
     return x, y
+
+
+def _check_net(net, methods=("forward", "backward", "named_parameters", "named_gradients")):
+    """Raise unless ``net`` has ``methods`` (training needs all four, evaluation only forward)."""
+    missing = [m for m in methods if not callable(getattr(net, m, None))]
+    if missing:
+        raise ValueError(f"net must be a network with {', '.join(methods)} (e.g. a Sequential), "
+                         f"got {type(net).__name__} without {', '.join(missing)}")
 
 
 def _float_dtype(x):
@@ -108,7 +122,7 @@ def _evaluate(net, x, y, loss_fn, targets, batch_size):
 
 def predict(net, x, batch_size=1000):
     """Class predictions: x: (N, ...) -> (N,) ints, ``argmax`` of the output, in test mode, in batches."""
-    x = np.asarray(x)
+    x = as_array("x", x)
     batch_size = check_positive_int("batch_size", batch_size)
     return np.concatenate([np.argmax(net.forward(x[s:s + batch_size], training=False), axis=1)
                            for s in range(0, x.shape[0], batch_size)]) if x.shape[0] else np.zeros(0, int)
@@ -119,6 +133,7 @@ def evaluate(net, x, y, batch_size=1000, num_classes=10):
 
     x: (N, ...); y: (N,) integer labels. Returns a float in [0, 1].
     """
+    _check_net(net, ("forward",))
     x, y = _check_xy("test", x, y, num_classes)
     batch_size = check_positive_int("batch_size", batch_size)
     return _evaluate(net, x, y, None, None, batch_size)[1]
@@ -126,6 +141,7 @@ def evaluate(net, x, y, batch_size=1000, num_classes=10):
 
 def evaluate_loss(net, x, y, loss="softmax_cross_entropy", batch_size=1000, num_classes=10):
     """Mean loss of ``net`` on (x, y) in test mode, in batches (``loss`` as in ``fit``)."""
+    _check_net(net, ("forward",))
     x, y = _check_xy("test", x, y, num_classes)
     loss_fn, targets = _loss_function(loss, y, num_classes, _float_dtype(x))
     return _evaluate(net, x, y, loss_fn, targets, check_positive_int("batch_size", batch_size))[0]
@@ -156,8 +172,11 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
         nothing is ever printed to stdout.
     The same seeds (layer rngs, ``rng``) give bitwise identical runs.
     """
+    _check_net(net)
     x, y = _check_xy("train", x, y, num_classes)
     num_epochs = check_positive_int("num_epochs", num_epochs)
+    check_choice("shuffle", shuffle, (True, False))
+    check_choice("drop_last", drop_last, (True, False))
     batch_size = check_positive_int("batch_size", batch_size)
     eval_every = check_positive_int("eval_every", eval_every)
     eval_batch_size = check_positive_int("eval_batch_size", eval_batch_size)
@@ -173,7 +192,13 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
         raise ValueError(f"drop_last=True with batch_size={batch_size} > {n} samples leaves no batch")
     record_every = steps_per_epoch if record_every is None else check_positive_int("record_every", record_every)
     callbacks = [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])
-    optimizer = SGD(lr) if optimizer is None else optimizer
+    for i, cb in enumerate(callbacks):
+        check_callable("callback" if cb is callback else f"callback[{i}]", cb, "taking one record (a dict)")
+    if optimizer is None:
+        optimizer = SGD(lr)
+    elif not callable(getattr(optimizer, "step", None)):
+        raise ValueError(f"optimizer must have a step(net) method (e.g. cnnlib.network.SGD(lr=0.01)), "
+                         f"got {type(optimizer).__name__} {optimizer!r}")
     rng = as_generator(rng)
     loss_fn, targets = _loss_function(loss, y, num_classes, _float_dtype(x))
     if x_test is not None:

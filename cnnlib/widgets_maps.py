@@ -3,7 +3,7 @@
 import ipywidgets as widgets
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_finite
+from cnnlib._checks import as_float_array, check_finite, check_index, check_nonempty
 from cnnlib.conv import conv2d_forward
 from cnnlib.plotting_feature_maps import FeatureMapsFigure, feature_maps_state, layer_name
 from cnnlib.plotting_kernels import ACTIVATIONS, KernelMapsFigure, kernel_maps_state
@@ -27,6 +27,7 @@ def as_images(images, name="images"):
         images = images[:, None]  # (N, H, W) -> (N, 1, H, W)
     if images.ndim != 4 or images.shape[0] == 0:
         raise ValueError(f"{name} must be (N, C, H, W) or (N, H, W) with N >= 1, got shape {images.shape}")
+    check_nonempty(name, images, "(N, C, H, W)")
     check_finite(name, images)
     return images
 
@@ -74,6 +75,7 @@ class KernelExplorer(PictureWidget):
     def __init__(self, net_or_kernels, images, layer=None, activation=None, kernel_index=0, image_index=0):
         w, self.b, self.stride, self.padding, self.before, after, self.name = conv_layer_of(net_or_kernels, layer)
         self.images = as_images(images)
+        check_index("image_index", image_index, len(self.images), "images")
         activation = activation or (after if after in ACTIVATIONS else "none" if after else "tanh")
         self._inputs = {}
         first = kernel_maps_state(w, self._layer_input(image_index), kernel_index, self.b, self.stride,
@@ -148,6 +150,7 @@ class FeatureMapExplorer(PictureWidget):
             raise ValueError(f"net must be a Sequential (with .layers), got {type(net).__name__}")
         self.net = net
         self.images = as_images(images)
+        check_index("image_index", image_index, len(self.images), "images")
         self.state = feature_maps_state(net, self.images[image_index], layer_index)  # validates
         x = self.images[:1]
         options = []
@@ -211,9 +214,12 @@ class PoolingExplorer(PictureWidget):
         self.maps = maps if maps.ndim == 4 else maps[None]  # (K, H, W) -> (1, K, H, W)
         if self.maps.ndim != 4:
             raise ValueError(f"maps must be (K, H, W) or (N, K, H, W), got shape {maps.shape}")
+        check_nonempty("maps", self.maps, "(N, K, H, W)")
+        check_finite("maps", self.maps)
+        check_index("image_index", image_index, len(self.maps), "images")
         stride = size if stride is None else stride
         self.state = pooling_state(self.maps[image_index], mode, spatial, size, stride)  # validates
-        h = self.maps.shape[2]
+        h = min(self.maps.shape[2:])  # a window must fit both the height and the width
         self.mode = widgets.ToggleButtons(options=list(KERNEL_POOL_MODES), value=mode,
                                           description="across kernels", style=BIG)
         self.spatial = widgets.ToggleButtons(options=list(SPATIAL_POOL_MODES), value=spatial,

@@ -2,6 +2,7 @@
 
 import ipywidgets as widgets
 
+from cnnlib._checks import check_positive_int
 from cnnlib.conv import conv_output_size
 from cnnlib.plotting_stepper import MODES, ConvolutionStepFigure, convolution_step_state
 from cnnlib.widgets_base import BIG, PictureWidget, big_label
@@ -12,14 +13,18 @@ class ConvolutionStepper(PictureWidget):
 
     def __init__(self, image, kernel, mode="correlation", padding=0, stride=1, interval_ms=500):
         self.state = convolution_step_state(image, kernel, 0, mode, padding, stride)  # validates
+        interval_ms = check_positive_int("interval_ms", interval_ms)
         kh, kw = self.state.kernel.shape
+        (h, w) = self.state.image.shape
+        # the smallest padding with which the kernel fits the padded image
+        min_padding = max(0, -(-(kh - h) // 2), -(-(kw - w) // 2))
         last = self.state.num_positions - 1
         self.position = widgets.IntSlider(value=0, min=0, max=last, description="position", style=BIG,
                                           layout=widgets.Layout(width="420px"))
         self.play = widgets.Play(value=0, min=0, max=last, interval=interval_ms, description="play")
         widgets.jslink((self.play, "value"), (self.position, "value"))
         self.mode = widgets.ToggleButtons(options=list(MODES), value=mode, description="mode", style=BIG)
-        self.padding = widgets.IntSlider(value=padding, min=0, max=max(kh, kw, padding + 1) - 1,
+        self.padding = widgets.IntSlider(value=padding, min=min_padding, max=max(kh, kw, padding + 1) - 1,
                                          description="padding P", style=BIG, layout=widgets.Layout(width="300px"))
         self.stride = widgets.IntSlider(value=stride, min=1, max=max(3, kh, kw, stride), description="stride S",
                                         style=BIG, layout=widgets.Layout(width="300px"))

@@ -4,6 +4,7 @@ import time
 
 import ipywidgets as widgets
 
+from cnnlib._checks import check_number
 from cnnlib.plotting_render import FastRedraw, offscreen_figure
 from cnnlib.plotting_training import TrainingCurvesFigure, curves_from
 from cnnlib.widgets_base import DPI, big_label, projector_style
@@ -27,7 +28,7 @@ class TrainingMonitor(widgets.VBox):
 
     def __init__(self, title=None, min_interval_s=0.25):
         self.title = title
-        self.min_interval_s = float(min_interval_s)
+        self.min_interval_s = check_number("min_interval_s", min_interval_s, 0)
         self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.status = big_label()
         super().__init__(children=[self.status, self.picture])
