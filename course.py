@@ -1,79 +1,48 @@
 #!/usr/bin/env python3
 """Set up and open the CNN course, or run every test — with nothing but Python.
 
-    python3 course.py lab     # set up .venv (first time) and open the course in JupyterLab
-    python3 course.py test    # set up .venv (first time) and run every test, notebooks included
+    python3 course.py lab [JupyterLab options]   # open the course (your copies in my_notebooks/)
+    python3 course.py reset 03 | all             # a fresh copy of notebook 03 (or all) in my_notebooks/
+    python3 course.py test [pytest options]      # every test: library, notebooks (two BLAS kernels), browser
+    python3 course.py check-kernels NOTEBOOK...  # strict nbval on several BLAS kernels x 1 and 2 threads
+    python3 course.py setup                      # only install (course and test packages)
 
-Both commands create a virtual environment in ``.venv`` next to this file and
-install ``cnnlib`` with the course and test packages into it (again only when
-``pyproject.toml`` changed). ``test`` also installs Debian's Chromium for the
-browser test when it is missing and the machine allows it (root + apt-get).
-Extra arguments after ``test`` go to pytest, e.g. ``python3 course.py test -k pool``.
+The first run creates a virtual environment in ``.venv`` next to this file and installs ``cnnlib`` with the
+course packages (``lab``) or the course and test packages (``test``); later runs reinstall only when
+``pyproject.toml`` changed. ``lab`` opens ``my_notebooks/``, your own copy of the notebooks (git ignores
+it), so the course's ``notebooks/`` stay as published. Options after ``lab`` go to JupyterLab
+(``--no-browser``, ``--port 9000``); options after ``test`` go to pytest (``-k pool``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
-import venv
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "tools"))
+import course_install  # noqa: E402  (stdlib-only helpers in tools/, found through the line above)
+import course_kernels  # noqa: E402
+import course_notebooks  # noqa: E402
+import jupyterlab_session  # noqa: E402  (stdlib at import time; Playwright only where a browser runs)
+
 VENV = ROOT / ".venv"
-STAMP = VENV / ".cnnlib-installed"
+STATE = ROOT / ".course"  # ignored by git: JupyterLab's workspace and settings, test logs
+MY_NOTEBOOKS = ROOT / "my_notebooks"
 CHROMIUM = Path("/usr/bin/chromium")
-
-# The test command: library tests and strict nbval over every notebook.
-PYTEST_ARGS = [
-    "-p", "no:cacheprovider",
-    "--nbval", "--nbval-current-env",
-    "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-    "tests", "notebooks",
-]
-
-
-def venv_python() -> Path:
-    sub = "Scripts/python.exe" if os.name == "nt" else "bin/python"
-    return VENV / sub
-
-
-def run(cmd: list[str | Path], **kwargs) -> None:
-    print("+", " ".join(str(c) for c in cmd), flush=True)
-    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
-
-
-def setup() -> Path:
-    """Create .venv and install cnnlib[course,test] unless already up to date."""
-    if sys.version_info < (3, 10):
-        sys.exit(f"The course needs Python >= 3.10; this is {sys.version.split()[0]}.")
-    python = venv_python()
-    if not python.exists():
-        print(f"Creating a virtual environment in {VENV} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted:
-        return python
-    run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([python, "-m", "pip", "install", "--quiet", "-e", ".[course,test]"])
-    STAMP.write_text(wanted + "\n")
-    return python
-
-
-def ensure_chromium() -> None:
-    """Install Debian's Chromium for the browser test where this machine allows it."""
-    if CHROMIUM.exists():
-        return
-    can_install = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
-    if not can_install:
-        print(f"note: {CHROMIUM} is missing and cannot be installed here (needs root and apt-get); "
-              "the browser test will be skipped.", flush=True)
-        return
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    run(["apt-get", "update", "-qq"], env=env)
-    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], env=env)
+NBVAL = ["-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-o", "junit_family=xunit1"]
+EXTRAS = {"lab": {"course"}, "reset": set(), "test": {"course", "test"}, "setup": {"course", "test"},
+          "check-kernels": {"course", "test"}}
 
 
 def course_env() -> dict[str, str]:
@@ -81,35 +50,219 @@ def course_env() -> dict[str, str]:
 
     The course's matrix products are small; multithreaded BLAS only adds overhead to them (and oversubscribes
     the cores when two notebooks run at once), so one BLAS thread is the default unless you set your own.
-    Jupyter's own inline backend draws the figures.
+    A matplotlib backend forced from outside (MPLBACKEND=Agg) would stop the notebooks' figures from showing
+    inline, and the stored outputs of every figure cell would no longer match, so it is dropped.
     """
     env = dict(os.environ)
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
-    # A matplotlib backend forced from outside (e.g. MPLBACKEND=Agg) would stop the notebooks'
-    # figures from showing inline, and the stored outputs of every figure cell would no longer match.
     env.pop("MPLBACKEND", None)
     return env
 
 
+def notebook_dirs() -> list[str]:
+    """The folders of notebooks the tests check: the course's and, where present, the solutions."""
+    return [d for d in ("notebooks", "solutions") if (ROOT / d).is_dir()]
+
+
+# ---------------------------------------------------------------------------------------------- lab
+def option_value(args: list[str], names: tuple[str, ...]) -> str | None:
+    """The value of --name=value or --name value in args (the last one wins), else None."""
+    value = None
+    for i, arg in enumerate(args):
+        for name in names:
+            if arg.startswith(name + "="):
+                value = arg.split("=", 1)[1]
+            elif arg == name and i + 1 < len(args):
+                value = args[i + 1]
+    return value
+
+
+def free_port(preferred: int = 8888) -> int:
+    for port in (preferred, 0):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError("no free port")
+
+
+def lab(python: Path, args: list[str]) -> int:
+    copied, changed = course_notebooks.sync_copies(ROOT / "notebooks", MY_NOTEBOOKS)
+    if copied:
+        print(f"Copied {len(copied)} notebooks into my_notebooks/ (yours to edit; notebooks/ stays as published).")
+    for name in changed:
+        print(f"note: the course changed {name} since your copy was made; "
+              f"`python3 course.py reset {name[:2]}` gets the new one (yours moves to my_notebooks/backup/).")
+    port = option_value(args, ("--port", "--ServerApp.port"))
+    token = option_value(args, ("--IdentityProvider.token", "--ServerApp.token"))
+    ours = []  # a port and a token of our own unless given, so that the URL printed below is right
+    if port is None:
+        port = str(free_port())
+        ours += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    if token is None:
+        token = secrets.token_hex(24)
+        ours.append(f"--IdentityProvider.token={token}")
+    workspace = STATE / "lab"
+    for d in ("settings", "workspaces"):
+        (workspace / d).mkdir(parents=True, exist_ok=True)
+    jupyterlab_session.write_quiet_settings(workspace / "settings", overwrite=False)
+    env = dict(course_env(), JUPYTERLAB_SETTINGS_DIR=str(workspace / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(workspace / "workspaces"))
+    # Serve the repository root: the notebooks' figures live in ../images.
+    page = "lab/tree/my_notebooks/00_start_here.ipynb"
+    cmd = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", f"--LabApp.default_url=/{page}",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--LabApp.extension_manager=readonly", "--log-level=WARN",
+           *ours, *args]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers often run as root; JupyterLab refuses without this
+    print("Starting JupyterLab ...", flush=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` below stops JupyterLab too
+    try:
+        return wait_and_show(proc, f"http://localhost:{port}/{page}?token={token}", port, token)
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def wait_and_show(proc: subprocess.Popen, url: str, port: str, token: str) -> int:
+    """Print the URL once JupyterLab answers, then wait for it to end."""
+    for _ in range(240):
+        if proc.poll() is not None:
+            return proc.returncode
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.25)
+    print(f"\nThe course is open. If no browser window appeared, open this address:\n\n    {url}\n\n"
+          "Your notebooks are in my_notebooks/. Stop JupyterLab with Ctrl+C twice.\n", flush=True)
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            continue  # JupyterLab got the Ctrl+C too and asks or shuts down by itself
+
+
+def reset(args: list[str]) -> int:
+    names = course_notebooks.course_notebooks(ROOT / "notebooks")
+    try:
+        chosen = course_notebooks.select(names, args)
+    except ValueError as error:
+        print(f"course.py reset: {error}", file=sys.stderr)
+        return 2
+    for name, backup in course_notebooks.reset(ROOT / "notebooks", MY_NOTEBOOKS, chosen):
+        kept = f" (your copy is now {backup.relative_to(ROOT)})" if backup else ""
+        print(f"my_notebooks/{name}: a fresh copy of the course's notebook{kept}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------- test
+def ensure_chromium() -> None:
+    """Install Debian's Chromium for the browser test where this machine allows it."""
+    if CHROMIUM.exists():
+        return
+    if not (shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0):
+        print(f"note: {CHROMIUM} is missing and cannot be installed here (needs root and apt-get); "
+              "the browser test will be skipped.", flush=True)
+        return
+    print("Installing Chromium for the browser test (apt-get, about a minute) ...", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def test(python: Path, args: list[str]) -> int:
+    """Pass 1: tests + notebooks on this machine's BLAS kernel; pass 2, alongside: the notebooks on another."""
+    ensure_chromium()
+    logs = STATE / "test-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    env = course_env()
+    second = None
+    if args:
+        print("note: arguments given, so only this machine's BLAS kernel is used "
+              "(`course.py check-kernels` checks notebooks on several).")
+    else:
+        coretype, message = course_kernels.second_kernel(python, env)
+        if coretype:
+            second_cmd = [str(python), "-m", "pytest", *NBVAL, f"--junitxml={logs / 'second.xml'}", "-q",
+                          *notebook_dirs()]
+            log = open(logs / "second-kernel.log", "w")
+            print(f"Second pass, in the background: the notebooks again under {message}.", flush=True)
+            second = (message, subprocess.Popen(second_cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                                env=dict(env, OPENBLAS_CORETYPE=coretype)), log)
+        else:
+            print(f"note: NO second BLAS kernel pass: {message}.", flush=True)
+    first, _ = course_kernels.probe(python, env, env.get("OPENBLAS_CORETYPE"))
+    cmd = [str(python), "-m", "pytest", *NBVAL, f"--junitxml={logs / 'first.xml'}",
+           *(args or ["tests", *notebook_dirs()])]
+    print("+", " ".join(cmd), flush=True)
+    code = subprocess.call(cmd, cwd=ROOT, env=env)
+    columns = {f"this machine ({first})": course_kernels.file_times(logs / "first.xml")}
+    if second:
+        message, proc, log = second
+        if proc.poll() is None:
+            print(f"\nWaiting for the second pass ({message}) ...", flush=True)
+        second_code = proc.wait()
+        log.close()
+        text = (logs / "second-kernel.log").read_text()
+        print(f"\n===== second pass: the notebooks under {message} =====")
+        print(text if second_code else text.strip().splitlines()[-1])
+        columns[message.split(" (")[0].removeprefix("OpenBLAS kernel ")] = course_kernels.file_times(
+            logs / "second.xml")
+        code = code or second_code
+    print("\nTime per notebook:\n" + course_kernels.times_table(columns), flush=True)
+    return code
+
+
+def check_kernels(python: Path, args: list[str]) -> int:
+    """Strict nbval on each kernel of CHECK_KERNELS x 1 and 2 BLAS threads, as a table."""
+    targets = args or notebook_dirs()
+    results, env, failed = [], course_env(), False
+    with tempfile.TemporaryDirectory() as tmp:
+        for coretype in course_kernels.CHECK_KERNELS:
+            for threads in (1, 2):
+                arch, why = course_kernels.probe(python, env, coretype, threads)
+                if arch is None:
+                    results.append((coretype, threads, "-", f"not run: {why}"))
+                    print(results[-1], flush=True)
+                    continue
+                run_env = dict(env, OPENBLAS_CORETYPE=coretype, OPENBLAS_NUM_THREADS=str(threads))
+                xml = Path(tmp) / f"{coretype}-{threads}.xml"
+                done = subprocess.run([str(python), "-m", "pytest", *NBVAL, "-q", f"--junitxml={xml}", *targets],
+                                      cwd=ROOT, env=run_env, capture_output=True, text=True)
+                summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "no output"
+                failed |= done.returncode != 0
+                results.append((coretype, threads, arch, ("PASS: " if done.returncode == 0 else "FAIL: ")
+                                + summary.strip("= ")))
+                print(results[-1], flush=True)
+                if done.returncode:
+                    print("\n".join(line for line in done.stdout.splitlines() if line.startswith("FAILED")))
+    print("\n" + course_kernels.check_table(results))
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"lab", "test", "setup"}:
+    if not argv or argv[0] not in EXTRAS:
         print(__doc__.strip())
         return 2
-    python = setup()
-    if argv[0] == "setup":
-        return 0
-    if argv[0] == "lab":
-        # Serve the whole course (the notebooks link to ../images) and open the first notebook.
-        cmd = [python, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
-               "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb", *argv[1:]]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            cmd.append("--allow-root")  # containers often run as root; JupyterLab refuses without this
-        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=course_env())
-    ensure_chromium()
-    cmd = [python, "-m", "pytest", *PYTEST_ARGS, *argv[1:]]
-    print("+", " ".join(str(c) for c in cmd), flush=True)
-    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=course_env())
+    command, args = argv[0], argv[1:]
+    if command == "reset":
+        return reset(args)
+    python = course_install.ensure_installed(ROOT, VENV, frozenset(EXTRAS[command]))
+    if command == "lab":
+        return lab(python, args)
+    if command == "test":
+        return test(python, args)
+    if command == "check-kernels":
+        return check_kernels(python, args)
+    return 0
 
 
 if __name__ == "__main__":

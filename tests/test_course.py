@@ -1,0 +1,151 @@
+"""course.py's own logic: which extras to install, the student's notebook copies, options, test timings."""
+
+import importlib.util
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+course = load("course", ROOT / "course.py")  # puts tools/ on sys.path for the three helpers below
+install = load("course_install", ROOT / "tools" / "course_install.py")
+copies = load("course_notebooks", ROOT / "tools" / "course_notebooks.py")
+kernels = load("course_kernels", ROOT / "tools" / "course_kernels.py")
+
+
+# ------------------------------------------------------------------------------------------ install
+def test_lab_then_test_adds_the_test_extras_and_keeps_the_course_ones():
+    lab = install.extras_to_install("", frozenset(), "h1", frozenset({"course"}))
+    assert lab == {"course"}
+    assert install.extras_to_install("h1", lab, "h1", frozenset({"course"})) is None
+    assert install.extras_to_install("h1", lab, "h1", frozenset({"course", "test"})) == {"course", "test"}
+    assert install.extras_to_install("h1", frozenset({"course", "test"}), "h1", frozenset({"course"})) is None
+
+
+def test_a_changed_pyproject_reinstalls_everything_that_was_there():
+    assert install.extras_to_install("old", frozenset({"course", "test"}), "new",
+                                     frozenset({"course"})) == {"course", "test"}
+
+
+def test_stamp_round_trip_and_the_old_format(tmp_path):
+    stamp = tmp_path / "stamp"
+    install.write_stamp(stamp, "abc", frozenset({"test", "course"}))
+    assert json.loads(stamp.read_text()) == {"pyproject": "abc", "extras": ["course", "test"]}
+    assert install.read_stamp(stamp) == ("abc", {"course", "test"})
+    stamp.write_text("a3c7df6675b934aa\n")  # what the first course.py wrote: a bare hash, extras unknown
+    assert install.read_stamp(stamp) == ("", frozenset())
+    assert install.read_stamp(tmp_path / "missing") == ("", frozenset())
+
+
+def test_progress_turns_pip_output_into_a_few_phase_lines():
+    out = io.StringIO()
+    progress = install.Progress(out)
+    for line in ["Collecting numpy<3,>=2.0", "  Downloading numpy-2.3.whl (16 MB)", "Collecting scipy",
+                 "WARNING: Location 'file:///x' is ignored", "Installing collected packages: numpy, scipy, cnnlib",
+                 "Successfully installed cnnlib numpy scipy"]:
+        progress.feed(line + "\n")
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert "finding and downloading" in lines[0] and "unpacking 3 packages" in lines[1]
+    assert progress.warnings == ["WARNING: Location 'file:///x' is ignored"]
+
+
+# --------------------------------------------------------------------------------------------- lab
+@pytest.mark.parametrize("args, expected", [
+    ([], None), (["--no-browser"], None), (["--port", "9000"], "9000"), (["--port=9001"], "9001"),
+    (["--ServerApp.port=9002", "--no-browser"], "9002"), (["--port=1", "--port", "2"], "2"), (["--port"], None)])
+def test_option_value_reads_both_spellings(args, expected):
+    assert course.option_value(args, ("--port", "--ServerApp.port")) == expected
+
+
+def make_course(tmp_path, names=("00_start.ipynb", "03_kernel_net.ipynb")):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    for name in names:
+        (source / name).write_text(f'{{"course": "{name}"}}')
+    return source, tmp_path / "my_notebooks"
+
+
+def test_working_copies_are_made_once_and_never_overwritten(tmp_path):
+    source, work = make_course(tmp_path)
+    assert copies.sync_copies(source, work) == (["00_start.ipynb", "03_kernel_net.ipynb"], [])
+    (work / "03_kernel_net.ipynb").write_text("the student's work")
+    (source / "07_keras.ipynb").write_text("new in the course")
+    assert copies.sync_copies(source, work) == (["07_keras.ipynb"], [])
+    assert (work / "03_kernel_net.ipynb").read_text() == "the student's work"
+    (source / "03_kernel_net.ipynb").write_text("updated by the course")
+    assert copies.sync_copies(source, work) == ([], ["03_kernel_net.ipynb"])
+    assert (work / "03_kernel_net.ipynb").read_text() == "the student's work"
+
+
+def test_reset_keeps_the_old_copy_in_backup(tmp_path):
+    source, work = make_course(tmp_path)
+    copies.sync_copies(source, work)
+    (work / "03_kernel_net.ipynb").write_text("the student's work")
+    (source / "03_kernel_net.ipynb").write_text("updated by the course")
+    [(name, backup)] = copies.reset(source, work, ["03_kernel_net.ipynb"], stamp="T")
+    assert backup == work / "backup" / "03_kernel_net-T.ipynb"
+    assert backup.read_text() == "the student's work"
+    assert (work / name).read_text() == "updated by the course"
+    assert copies.sync_copies(source, work) == ([], [])  # no longer reported as changed
+
+
+def test_select_by_number_name_or_all():
+    names = ["00_start.ipynb", "03_kernel_net.ipynb", "07_keras.ipynb"]
+    assert copies.select(names, ["3"]) == ["03_kernel_net.ipynb"]
+    assert copies.select(names, ["07", "03_kernel_net", "07_keras.ipynb"]) == ["07_keras.ipynb",
+                                                                              "03_kernel_net.ipynb"]
+    assert copies.select(names, ["all"]) == names
+    with pytest.raises(ValueError, match=r"no course notebook matches '12'.*00_start.ipynb"):
+        copies.select(names, ["12"])
+    with pytest.raises(ValueError, match="name the notebooks"):
+        copies.select(names, [])
+
+
+def test_the_images_the_notebooks_link_to_resolve_from_the_working_copies():
+    links = {(nb.name, link) for nb in (ROOT / "notebooks").glob("*.ipynb")
+             for link in re.findall(r"(\.\./images/[\w.-]+)", nb.read_text())}
+    assert links, "expected at least one ../images link in the notebooks"
+    for name, link in links:
+        assert (course.MY_NOTEBOOKS / link).resolve().is_file(), (name, link)
+
+
+# -------------------------------------------------------------------------------------------- test
+JUNIT = """<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">
+<testcase classname="tests.test_conv" file="tests/test_conv.py" name="test_a" time="1.5"/>
+<testcase classname="tests.test_pool" file="tests/test_pool.py" name="test_b" time="0.5"><failure/></testcase>
+<testcase classname="notebooks.03_kernel_net.ipynb" file="notebooks/03_kernel_net.ipynb" name="Cell 0" time="2.0"/>
+<testcase classname="notebooks.03_kernel_net.ipynb" file="notebooks/03_kernel_net.ipynb" name="Cell 1" time="40.0"/>
+</testsuite></testsuites>"""
+
+
+def test_file_times_sums_cells_per_notebook(tmp_path):
+    xml = tmp_path / "junit.xml"
+    xml.write_text(JUNIT)
+    times = kernels.file_times(xml)
+    assert times == {"tests/test_conv.py": (1, 0, 1.5), "tests/test_pool.py": (1, 1, 0.5),
+                     "notebooks/03_kernel_net.ipynb": (2, 0, 42.0)}
+    table = kernels.times_table({"Haswell": times, "Sandybridge": {"notebooks/03_kernel_net.ipynb": (2, 1, 41.0)}})
+    library, notebook = table.splitlines()[1:]
+    assert library.startswith("library tests") and "2 items,   2.0 s, 1 FAILED" in library and library.endswith("-")
+    assert "2 items,  42.0 s" in notebook and "2 items,  41.0 s, 1 FAILED" in notebook
+    assert kernels.file_times(tmp_path / "missing.xml") == {}
+
+
+def test_check_table_lines_up_the_columns():
+    table = kernels.check_table([("Prescott", 1, "Katmai", "PASS: 12 passed"),
+                                 ("SkylakeX", 2, "-", "not run: this CPU cannot run it (illegal instruction)")])
+    header, first, second = table.splitlines()
+    assert header.index("kernel that ran") == first.index("Katmai") == second.index("-  ")
+    assert second.endswith("(illegal instruction)")

@@ -1,0 +1,157 @@
+"""course.py's installer: create .venv and install cnnlib with the extras a command needs (stdlib only).
+
+The stamp file ``.venv/.cnnlib-installed`` records which ``pyproject.toml`` (its SHA-256) and which extras
+were installed, so ``lab`` installs only the course packages and a later ``test`` adds the test packages.
+pip's own output (one line per package, plus any warnings) goes to ``.venv/pip-install.log``; the terminal
+gets one line per phase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+# What each extra brings, and roughly what it costs on a first install (measured on a 2-core machine).
+EXTRAS = {
+    "course": "JupyterLab, scipy, Keras and jax",
+    "test": "pytest, nbval, Playwright and threadpoolctl",
+}
+FIRST_INSTALL = {
+    frozenset({"course"}): "about 1-2 minutes and 1 GB the first time",
+    frozenset({"course", "test"}): "about 1-2 minutes and 1.2 GB the first time",
+}
+MIN_PIP = (23, 0)  # editable installs from pyproject.toml need pip >= 21.3; older Pythons ship older pips
+
+
+def venv_python(venv_dir: Path) -> Path:
+    return venv_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_stamp(stamp: Path) -> tuple[str, frozenset[str]]:
+    """(pyproject hash, extras) from the stamp file; ("", {}) when missing or written by an older course.py."""
+    try:
+        data = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        return "", frozenset()
+    if not isinstance(data, dict):
+        return "", frozenset()
+    return str(data.get("pyproject", "")), frozenset(data.get("extras", ()))
+
+
+def write_stamp(stamp: Path, pyproject_hash: str, extras: frozenset[str]) -> None:
+    stamp.write_text(json.dumps({"pyproject": pyproject_hash, "extras": sorted(extras)}) + "\n")
+
+
+def extras_to_install(installed_hash: str, installed: frozenset[str], wanted_hash: str,
+                      wanted: frozenset[str]) -> frozenset[str] | None:
+    """The extras to (re)install, or None when the environment already has what is wanted.
+
+    A changed pyproject.toml reinstalls everything that was there before, so a test environment stays one.
+    """
+    if installed_hash == wanted_hash and wanted <= installed:
+        return None
+    return installed | wanted
+
+
+def pip_version(python: Path) -> tuple[int, ...]:
+    out = subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True, text=True).stdout
+    match = re.match(r"pip (\d+)\.(\d+)", out)
+    return (int(match[1]), int(match[2])) if match else (0, 0)
+
+
+class Progress:
+    """Turns pip's output into a few phase lines: resolving, unpacking N packages, done."""
+
+    def __init__(self, out=sys.stdout):
+        self.out, self.start = out, time.monotonic()
+        self.phase, self.collected, self.warnings = "", 0, []
+        self.last_print = self.start
+
+    def elapsed(self) -> str:
+        return f"{time.monotonic() - self.start:4.0f} s"
+
+    def say(self, text: str) -> None:
+        self.out.write(f"  [{self.elapsed()}] {text}\n")
+        self.out.flush()
+        self.last_print = time.monotonic()
+
+    def feed(self, line: str) -> None:
+        line = line.rstrip()
+        if line.startswith("Collecting "):
+            self.collected += 1
+            if self.phase != "resolve":
+                self.phase = "resolve"
+                self.say("finding and downloading packages ...")
+            elif time.monotonic() - self.last_print > 20:
+                self.say(f"... {self.collected} packages so far (now {line.split()[1]})")
+        elif line.startswith("Installing collected packages:"):
+            count = len(line.split(":", 1)[1].split(","))
+            self.phase = "install"
+            self.say(f"unpacking {count} package{'s' if count != 1 else ''} into .venv (the longest step) ...")
+        elif line.startswith("Successfully installed"):
+            self.phase = "done"
+        elif line.startswith(("WARNING", "ERROR", "DEPRECATION")):
+            self.warnings.append(line)
+
+    def finish(self, log: Path) -> None:
+        self.say("done.")
+        if self.warnings:
+            distinct = sorted(set(self.warnings), key=self.warnings.index)
+            print(f"  pip printed {len(self.warnings)} warning lines, for example:\n    {distinct[0]}\n"
+                  f"  (all of pip's output is in {log})", flush=True)
+
+
+def pip_install(python: Path, args: list[str], root: Path, log: Path) -> None:
+    """Run ``pip install ARGS`` with its output in LOG and a few progress lines on the terminal."""
+    cmd = [str(python), "-m", "pip", "install", "--progress-bar", "off", *args]
+    progress = Progress()
+    with open(log, "w") as log_file:
+        log_file.write("+ " + " ".join(cmd) + "\n")
+        with subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              bufsize=1) as proc:
+            for line in proc.stdout:
+                log_file.write(line)
+                progress.feed(line)
+    if proc.returncode != 0:
+        tail = log.read_text().splitlines()[-25:]
+        print("\n".join(tail), file=sys.stderr)
+        sys.exit(f"pip failed (exit code {proc.returncode}); the last lines are above, all of them in {log}")
+    progress.finish(log)
+
+
+def ensure_installed(root: Path, venv_dir: Path, wanted: frozenset[str]) -> Path:
+    """Create venv_dir and install cnnlib[wanted] unless already there; return the venv's python."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"The course needs Python >= 3.10; this is {sys.version.split()[0]}.")
+    python, stamp = venv_python(venv_dir), venv_dir / ".cnnlib-installed"
+    wanted_hash = file_hash(root / "pyproject.toml")
+    extras = extras_to_install(*read_stamp(stamp), wanted_hash, wanted)
+    if extras is None:
+        return python
+    start = time.monotonic()
+    if not python.exists():
+        print(f"Creating a virtual environment in {venv_dir} (a few seconds) ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(venv_dir)
+    log = venv_dir / "pip-install.log"
+    if pip_version(python) < MIN_PIP:
+        print("Updating pip inside .venv (the one this Python ships is too old for editable installs) ...",
+              flush=True)
+        pip_install(python, ["--upgrade", "pip"], root, log)
+    what = "; ".join(f"{EXTRAS[e]} ({e})" for e in sorted(extras))
+    cost = FIRST_INSTALL.get(extras, "a few minutes the first time")
+    print(f"Installing cnnlib with {what} into .venv: {cost}, seconds when only a little changed.", flush=True)
+    pip_install(python, ["-e", f".[{','.join(sorted(extras))}]"], root, log)
+    write_stamp(stamp, wanted_hash, extras)
+    print(f"Installed in {time.monotonic() - start:.0f} s.", flush=True)
+    return python
