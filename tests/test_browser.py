@@ -34,7 +34,7 @@ def test_widgets_render_and_respond_in_jupyterlab(tmp_path):
 
     with session.widgets_lab(tmp_path / "lab") as url, session.chromium_page(tmp_path / "chromium") as page:
         stepper, _ = session.run_widgets_notebook(page, url)
-        label = stepper.locator(".widget-html-content", has_text="sum of window")
+        label = session.sum_label(stepper)
         expect(label).to_contain_text("output[8, 6]")
         before_text = label.inner_text()
         before_picture = picture_bytes(stepper.locator("img"))

@@ -188,6 +188,11 @@ def wait_for_picture(page, widget) -> None:
                            arg=widget.locator("img").element_handle())
 
 
+def sum_label(stepper):
+    """The stepper's text line "...: output[i, j] = sum of window x kernel = ..."."""
+    return stepper.locator(".widget-html-content", has_text="sum of window")
+
+
 def press_position_slider(stepper, key: str, times: int) -> None:
     """Move the stepper's position slider with the keyboard, as a student would."""
     handle = stepper.locator(".widget-slider", has_text="position").locator(".noUi-handle")

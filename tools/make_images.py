@@ -2,8 +2,9 @@
 
 Run from the repository root::
 
-    python tools/make_images.py            # (re)write every PNG
-    python tools/make_images.py --check    # redraw in memory, report PNGs that would change
+    python tools/make_images.py               # (re)write every drawn PNG
+    python tools/make_images.py --check       # redraw in memory, report PNGs that would change
+    python tools/make_images.py --screenshot  # also the JupyterLab screenshot (needs Chromium + Playwright)
 
 The drawings are deterministic: Agg backend, fixed dpi, fixed data (no randomness at all), and
 no software/date metadata in the PNG files, so a rerun with the same matplotlib writes the same bytes.
@@ -11,11 +12,18 @@ no software/date metadata in the PNG files, so a rerun with the same matplotlib 
 Figures:
     images/sliding_window.png   a 3x3 window stepping over an 8x8 image, and the 6x6 output filling in
     images/weight_sharing.png   dense connections (every weight different) vs a shared 3-weight kernel (1-D)
+
+Screenshot (only with --screenshot; a browser's pixels are not byte-for-byte reproducible, so --check
+skips it):
+    images/widgets_in_jupyterlab.png   the convolution stepper and the kernel explorer in JupyterLab, the
+                                       stepper's slider moved three steps (the same session as
+                                       tests/test_browser.py, from tools/jupyterlab_session.py)
 """
 
 import argparse
 import io
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -135,10 +143,32 @@ def render(make_figure):
     return buffer.getvalue()
 
 
+def jupyterlab_screenshot(path):
+    """Run the widgets notebook in JupyterLab + headless Chromium and save the page as a PNG."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import jupyterlab_session as session
+    from playwright.sync_api import expect
+
+    if not session.CHROMIUM.exists():
+        raise SystemExit(f"--screenshot needs Chromium at {session.CHROMIUM} (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as tmp:
+        with session.widgets_lab(Path(tmp) / "lab") as url, session.chromium_page(Path(tmp) / "chromium") as page:
+            stepper, _ = session.run_widgets_notebook(page, url)
+            session.press_position_slider(stepper, "ArrowRight", 3)
+            expect(session.sum_label(stepper)).to_contain_text("output[8, 9]")  # the last key press drawn
+            session.wait_for_picture(page, stepper)
+            session.screenshot(page, path)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report figures whose PNG would change")
+    parser.add_argument("--screenshot", action="store_true",
+                        help="also take images/widgets_in_jupyterlab.png in JupyterLab (Chromium + Playwright)")
     args = parser.parse_args(argv)
+    if args.screenshot and not args.check:
+        jupyterlab_screenshot(IMAGES / "widgets_in_jupyterlab.png")
+        print("screenshot written: widgets_in_jupyterlab.png")
     changed = []
     for name, make_figure in FIGURES.items():
         path = IMAGES / name
