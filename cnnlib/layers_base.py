@@ -20,7 +20,7 @@ def as_generator(rng):
     if rng is None:
         return np.random.default_rng(0)
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(check_seed("rng (an int seed)", rng))
+        return np.random.default_rng(check_seed("rng", rng))
     raise ValueError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__} {rng!r}")
 
 

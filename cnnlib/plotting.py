@@ -27,7 +27,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_ndim
+from cnnlib._checks import as_float_array, check_finite, check_ndim, check_nonempty
 
 # Font sizes in points, chosen to stay readable on a projector.
 SUPTITLE_SIZE = 18
@@ -229,6 +229,8 @@ def as_kernels(w):
     if w.ndim == 3:
         w = w[:, None]  # (K, KH, KW) -> (K, 1, KH, KW)
     check_ndim("kernels w", w, 4, "(K, C, KH, KW) or (K, KH, KW)")
+    check_nonempty("kernels w", w, "(w is (K, C, KH, KW))")
+    check_finite("kernels w", w)
     return w
 
 
@@ -272,6 +274,8 @@ def plot_maps(maps, title=None, labels=None, fig=None):
     """
     maps = as_float_array("maps", maps)
     check_ndim("maps", maps, 3, "(K, H, W)")
+    check_nonempty("maps", maps, "(maps is (K, H, W))")
+    check_finite("maps", maps)
     rows, cols = grid_shape(len(maps))
     fig = new_figure((min(3 + 2.2 * cols, 15), 1.5 + 2.2 * rows), fig)
     ax = fig.add_subplot()
@@ -287,8 +291,11 @@ def plot_image(image, title=None, fig=None):
     """One image in grey, with a colour bar: image (H, W), or (C, H, W) showing channel 0."""
     image = as_float_array("image", image)
     if image.ndim == 3:
+        check_nonempty("image", image, "(image is (C, H, W))")
         image = image[0]
     check_ndim("image", image, 2, "(H, W) or (C, H, W)")
+    check_nonempty("image", image, "(image is (H, W))")
+    check_finite("image", image)
     fig = new_figure((5, 4.5), fig)
     ax = fig.add_subplot()
     im = ax.imshow(image, cmap=GRAY, interpolation="nearest")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib._checks import as_float_array, check_choice, check_finite, check_ndim
+from cnnlib._checks import as_float_array, check_choice, check_finite, check_ndim, check_nonempty
 from cnnlib.conv import conv2d_forward, conv_output_size, convolve2d, correlate2d
 from cnnlib.plotting import (DIVERGING, GRAY, LABEL_SIZE, MAX_ANNOTATED_SIDE, SUPTITLE_SIZE,
                              TITLE_SIZE, CellValues,
@@ -86,6 +86,8 @@ def convolution_step_state(image, kernel, position=0, mode="correlation", paddin
     kernel = as_float_array("kernel", kernel)
     check_ndim("image", image, 2, "(H, W)")
     check_ndim("kernel", kernel, 2, "(KH, KW)")
+    check_nonempty("image", image, "(image is (H, W))")
+    check_nonempty("kernel", kernel, "(kernel is (KH, KW))")
     check_finite("image", image)
     check_finite("kernel", kernel)
     check_choice("mode", mode, MODES)

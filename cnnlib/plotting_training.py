@@ -31,7 +31,10 @@ def curves_from(history):
     n = len(history["epoch"])
     curves = {}
     for key in CURVE_KEYS:
-        values = np.asarray(history.get(key, [math.nan] * n), dtype=float)
+        try:
+            values = np.asarray(history.get(key, [math.nan] * n), dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"history[{key!r}] must hold numbers, got {history[key]!r:.80}") from None
         if values.shape != (n,):
             raise ValueError(f"history[{key!r}] must have one value per record ({n}), got shape {values.shape}")
         curves[key] = values
@@ -109,6 +112,8 @@ def plot_training_curves(history, title=None, fig=None):
     history: ``cnnlib.train.History``, a dict of lists, or a list of records. Returns the Figure.
     """
     curves = curves_from(history)
+    if not curves["epoch"].size:
+        raise ValueError("history has no records yet; expected at least one (fit records one per epoch)")
     fig = new_figure((14, 4.8), fig)
     TrainingCurvesFigure(fig, title=title).update(curves)
     return fig

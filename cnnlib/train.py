@@ -79,15 +79,16 @@ def _loss_function(loss, y, num_classes, dtype):
 
 
 def _check_xy(name, x, y, num_classes):
-    x = as_array(f"x_{name}", x)
+    """name: "x_train", "x_test" or "x" (for the messages)."""
+    x = as_array(name, x)
     if x.ndim < 2:
-        raise ValueError(f"x_{name} must be a batch (N, ...), got shape {x.shape}")
+        raise ValueError(f"{name} must be a batch (N, ...), got shape {x.shape}")
     if x.shape[0] == 0:
-        raise ValueError(f"x_{name} has 0 samples (shape {x.shape}); expected at least one")
+        raise ValueError(f"{name} has 0 samples (shape {x.shape}); expected at least one")
     if x.dtype.kind not in "biuf":
-        raise ValueError(f"x_{name} must hold real numbers (bool, integer or float), got dtype {x.dtype}")
+        raise ValueError(f"{name} must hold real numbers (bool, integer or float), got dtype {x.dtype}")
     if x.dtype.kind == "f":
-        check_finite(f"x_{name}", x)
+        check_finite(f"{name}", x)
     y = check_labels(y, num_classes, x.shape[0])
     return x, y
 
@@ -134,7 +135,7 @@ def evaluate(net, x, y, batch_size=1000, num_classes=10):
     x: (N, ...); y: (N,) integer labels. Returns a float in [0, 1].
     """
     _check_net(net, ("forward",))
-    x, y = _check_xy("test", x, y, num_classes)
+    x, y = _check_xy("x", x, y, num_classes)
     batch_size = check_positive_int("batch_size", batch_size)
     return _evaluate(net, x, y, None, None, batch_size)[1]
 
@@ -142,7 +143,7 @@ def evaluate(net, x, y, batch_size=1000, num_classes=10):
 def evaluate_loss(net, x, y, loss="softmax_cross_entropy", batch_size=1000, num_classes=10):
     """Mean loss of ``net`` on (x, y) in test mode, in batches (``loss`` as in ``fit``)."""
     _check_net(net, ("forward",))
-    x, y = _check_xy("test", x, y, num_classes)
+    x, y = _check_xy("x", x, y, num_classes)
     loss_fn, targets = _loss_function(loss, y, num_classes, _float_dtype(x))
     return _evaluate(net, x, y, loss_fn, targets, check_positive_int("batch_size", batch_size))[0]
 
@@ -173,7 +174,7 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
     The same seeds (layer rngs, ``rng``) give bitwise identical runs.
     """
     _check_net(net)
-    x, y = _check_xy("train", x, y, num_classes)
+    x, y = _check_xy("x_train", x, y, num_classes)
     num_epochs = check_positive_int("num_epochs", num_epochs)
     check_choice("shuffle", shuffle, (True, False))
     check_choice("drop_last", drop_last, (True, False))
@@ -183,7 +184,7 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
     if (x_test is None) != (y_test is None):
         raise ValueError("give both x_test and y_test, or neither")
     if x_test is not None:
-        x_test, y_test = _check_xy("test", x_test, y_test, num_classes)
+        x_test, y_test = _check_xy("x_test", x_test, y_test, num_classes)
         if x_test.shape[1:] != x.shape[1:]:
             raise ValueError(f"x_test samples have shape {x_test.shape[1:]}, x samples {x.shape[1:]}")
     n = x.shape[0]
