@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from cnnlib.exercises import (check_correlate2d, check_dense_backward, check_dense_forward, check_kernel_update_sign,
+from cnnlib.exercises import (check_correlate2d, check_dense_backward, check_kernel_update_sign,
                               check_mse_grad, check_output_size, check_param_counts, check_tanh_dropout_backward,
-                              check_window_rows)
+                              check_weights_per_example, check_window_rows)
 
 
 def loops_correlate(image, kernel, shrink=0, rotate=False, transpose_out=False):
@@ -26,6 +26,10 @@ def rows(image, k, shrink=0, column_order=False, window_transposed=False):
         positions = [(i, j) for j in range(w_out) for i in range(h_out)]
     windows = [image[i:i + k, j:j + k] for i, j in positions]
     return np.array([(w.T if window_transposed else w).reshape(-1) for w in windows])
+
+
+def per_example(sizes, n, bias=True):
+    return sum(a * b + bias * b for a, b in zip(sizes[:-1], sizes[1:])) / n
 
 
 def counts(h, w, c, k, ks, conv_bias=True, dense_bias=True):
@@ -55,9 +59,11 @@ CASES = [
     (check_param_counts, lambda h, w, c, k, ks: (counts(h, w, c, k, ks)[0], k * h * w * (c * h * w + 1)), "not yet",
      "K·H'·W' outputs"),
     (check_param_counts, lambda *a: counts(*a)[0], "not yet", "two numbers (conv, dense), got an int"),
-    (check_dense_forward, lambda x, w, b: x @ w + b, "correct", "all 4 cases"),
-    (check_dense_forward, lambda x, w, b: x @ w, "not yet", "the bias b is missing"),
-    (check_dense_forward, lambda x, w, b: (x @ w + b).T, "not yet", "the output is transposed"),
+    (check_weights_per_example, per_example, "correct", "all 4 networks"),
+    (check_weights_per_example, lambda s, n: per_example(s, n, bias=False), "not yet", "the biases are missing"),
+    (check_weights_per_example, lambda s, n: per_example(s[:2], n), "not yet", "not only the first"),
+    (check_weights_per_example, lambda s, n: per_example(s, n) * n, "not yet", "divide by the number of examples"),
+    (check_weights_per_example, lambda s, n: str(per_example(s, n)), "not yet", "should be a number, got a str"),
     (check_dense_backward, lambda d, x, w: (d @ w.T, x.T @ d, d.sum(axis=0)), "correct", "a batch of one included"),
     (check_dense_backward, lambda d, x, w: (d @ w.T, -(x.T @ d), d.sum(axis=0)), "not yet",
      "your weight gradient points uphill"),

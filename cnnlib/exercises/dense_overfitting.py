@@ -1,11 +1,14 @@
-"""Checkers for notebook 02: the dense layer's forward and backward passes, and the squared-error gradient."""
+"""Checkers for notebook 02: weights per example, the dense layer's backward pass, the squared-error gradient."""
 
 import numpy as np
 
-from cnnlib.dense import dense_backward, dense_forward
-from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, compare_array, compare_tuple
+from cnnlib.dense import dense_backward
+from cnnlib.exercises._report import (DEFAULT_TIME_LIMIT, Case, check_cases, compare_array, compare_tuple, num,
+                                      type_name)
+from cnnlib.layers import Dense
 from cnnlib.exercises.weight_sharing import small_ints
 from cnnlib.losses import mean_squared_error
+from cnnlib.network import Sequential
 
 #: (label, seed, N, D, M, dtype)
 DENSE_SETTINGS = [("4 images, 3 inputs, 2 outputs", 130, 4, 3, 2, np.float64),
@@ -18,24 +21,36 @@ def _dense_arrays(seed, n, d, m, dtype):
     return small_ints(seed, (n, d), dtype), small_ints(seed + 1, (d, m), dtype), small_ints(seed + 2, (m,), dtype)
 
 
-def check_dense_forward(forward, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
-    """Check ``forward(x, w, b) -> out`` with x: (N, D), w: (D, M), b: (M,), out: (N, M), against
-    ``cnnlib.dense.dense_forward``."""
+def check_weights_per_example(weights_per_example, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
+    """Check ``weights_per_example(layer_sizes, num_examples) -> float``: the trainable numbers (weights and
+    biases) of a stack of dense layers with the given sizes, e.g. ``[784, 40, 10]``, per training example.
+    The reference counts the parameters of ``cnnlib.layers.Dense`` layers built with those sizes."""
+    settings = [([784, 40, 10], 1000), ([784, 10], 1000), ([784, 200, 10], 200), ([784, 100, 50, 10], 5000)]
     cases = []
-    for label, seed, n, d, m, dtype in DENSE_SETTINGS:
-        x, w, b = _dense_arrays(seed, n, d, m, dtype)
-        cases.append(Case(label, (x, w, b), dense_forward(x, w, b)[0]))
+    for sizes, n in settings:
+        net = Sequential([Dense(a, b, rng=0) for a, b in zip(sizes[:-1], sizes[1:])])
+        cases.append(Case(f"layers {' → '.join(map(str, sizes))} and {n:,} examples", (list(sizes), n),
+                          net.num_params() / n))
 
     def compare(got, case):
-        x, w, b = case.args
-        mistakes = [(lambda c: x @ w, "the bias b is missing: out = x @ w + b"),
-                    (lambda c: x @ w - b, "the bias is added, not subtracted"),
-                    (lambda c: (x @ w + b).T, "the output is transposed: one row per image, (N, M)")]
-        return compare_array(got, case.expected, what="out", mistakes=mistakes, case=case,
-                             float32=x.dtype == np.float32)
+        sizes, n = case.args
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+        no_bias = sum(a * b for a, b in pairs) / n
+        first_only = (sizes[0] * sizes[1] + sizes[1]) / n if len(pairs) > 1 else None
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+            return f"the ratio should be a number, got {type_name(got)}"
+        for wrong, hint in [(no_bias, "the biases are missing: each layer has one per output"),
+                            (first_only, "count every layer, not only the first"),
+                            (no_bias * n, "divide by the number of examples"),
+                            (case.expected * n, "divide by the number of examples")]:
+            if wrong is not None and np.isclose(got, wrong, rtol=1e-9) and not np.isclose(got, case.expected):
+                return f"the ratio is {num(got)}, expected {num(case.expected)} — {hint}"
+        if not np.isclose(got, case.expected, rtol=1e-9):
+            return f"the ratio is {num(got)}, expected {num(case.expected)}"
+        return None
 
-    return check_cases(forward, cases, compare, time_limit=time_limit, quiet=quiet,
-                       success="x @ w + b, the same as dense_forward in all 4 cases.")
+    return check_cases(weights_per_example, cases, compare, time_limit=time_limit, quiet=quiet,
+                       success="Weights and biases of every layer, per example, right for all 4 networks.")
 
 
 def check_dense_backward(backward, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
