@@ -112,7 +112,8 @@ def test_too_slow_is_stopped_with_a_sentence():
     result = check_output_size(my_output_size, time_limit=0.2, quiet=True)
     assert time.perf_counter() - start < 1.5  # the checker does not wait for the sleeping answer
     assert result.message == ("Not yet: my_output_size did not finish within 0.2 s for size 8, kernel 3, stride 1, "
-                              "padding 0 — look for a loop that never ends or runs far more often than needed.")
+                              "padding 0 — look for a loop that never ends or runs far more often than needed (a "
+                              "call that never ends keeps running until you restart the kernel).")
 
 
 def test_passing_a_value_instead_of_the_function():
