@@ -165,8 +165,8 @@ def check_cases(answer, cases, compare, *, success, time_limit=DEFAULT_TIME_LIMI
         kind, got = call_with_limit(func, copy.deepcopy(args), time_limit)
         if kind == "timeout":
             return report(NOT_YET, f"Not yet: {name} did not finish within {num(time_limit)} s for {case.label} "
-                                   f"— look for a loop that never ends or runs far more often than needed (a call that never ends keeps "
-                                   "running until you restart the kernel).", quiet)
+                                   "— look for a loop that never ends or runs far more often than needed "
+                                   "(a call that never ends keeps running until you restart the kernel).", quiet)
         if kind == "error":
             if i == 0 and isinstance(got, NotImplementedError):
                 return report(NOT_ATTEMPTED, f"Not attempted: {name} raises NotImplementedError — "
