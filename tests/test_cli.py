@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cnnlib.__main__ import main
-from cnnlib.network import load_weights
+from cnnlib.network import load_weights, save_weights
 from cnnlib.networks import NETWORK_NAMES, build_dense_net
 
 
@@ -60,3 +60,88 @@ def test_bad_options_exit_2_with_a_message(args, message, capsys):
         main(args)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- --save, --seed and Ctrl-C
+
+@pytest.mark.parametrize("args, message", [
+    (["--save", ""], "argument --save: path must name a file, got ''"),
+    (["--save", "  "], "argument --save: path must name a file"),
+    (["--save", "{tmp}/no/such/folder/w.npz"], "the folder {tmp}/no/such/folder does not exist"),
+    (["--save", "{tmp}"], "cannot save weights to {tmp}.npz"),
+    (["--save", "{tmp}/sub.npz"], "cannot save weights to {tmp}/sub.npz: it is a folder"),
+    (["--seed", str(2**32)], "argument --seed: must be at most 4294967295 (2**32 - 1), got 4294967296"),
+    (["--seed", str(2**64)], "must be at most 4294967295"),
+])
+def test_save_path_and_seed_are_checked_before_training(tmp_path, monkeypatch, capsys, args, message):
+    (tmp_path / "sub.npz").mkdir()
+    (tmp_path.parent / (tmp_path.name + ".npz")).mkdir(exist_ok=True)  # "{tmp}" + ".npz" is a folder too
+    monkeypatch.setattr("cnnlib.networks.train_network", _no_training)
+    args = [a.format(tmp=tmp_path) for a in args]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "dense", *args])
+    assert exit_info.value.code == 2
+    assert message.format(tmp=tmp_path) in capsys.readouterr().err
+
+
+def _no_training(*args, **kwargs):
+    raise AssertionError("training started before the options were checked")
+
+
+def _interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.fixture
+def old_weights(tmp_path):
+    path = tmp_path / "w.npz"
+    save_weights(build_dense_net(0), path)
+    return path, path.read_bytes()
+
+
+def test_ctrl_c_during_training_prints_one_line_and_exits_130(monkeypatch, capsys, old_weights):
+    path, before = old_weights
+    monkeypatch.setattr("cnnlib.networks.train_network", _interrupted)
+    assert main(["train", "dense", "--save", str(path)]) == 130
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1] == f"interrupted (Ctrl-C); {path} was not written (an earlier file there is unchanged)"
+    assert "Traceback" not in err
+    assert path.read_bytes() == before
+
+
+def test_ctrl_c_in_the_middle_of_saving_keeps_the_previous_file(monkeypatch, capsys, old_weights):
+    path, before = old_weights
+    monkeypatch.setattr("cnnlib.networks.train_network", lambda *a, **k: (build_dense_net(5), None))
+    real = np.savez
+
+    def half_then_ctrl_c(file, **arrays):
+        real(file, **{k: arrays[k] for k in list(arrays)[:1]})  # part of the file, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", half_then_ctrl_c)
+    assert main(["train", "dense", "--save", str(path)]) == 130
+    assert "interrupted (Ctrl-C)" in capsys.readouterr().err
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["w.npz"]  # no temporary file left
+
+
+def test_a_real_sigint_stops_training_with_one_line(old_weights):
+    import os
+    import signal
+
+    path, before = old_weights
+    proc = subprocess.Popen([sys.executable, "-m", "cnnlib", "train", "kernel", "--iterations", "300",
+                             "--save", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    try:
+        assert "MNIST source" in proc.stderr.readline()  # printed just before training starts
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert err.rstrip().splitlines()[-1].startswith("interrupted (Ctrl-C)")
+    assert "Traceback" not in err and out == ""
+    assert path.read_bytes() == before
