@@ -35,6 +35,7 @@ from the seed's position-major layout to cnnlib's (K, H', W') flattening) and a
 
 import numpy as np
 
+from cnnlib._checks import as_float_array, check_choice, check_finite, check_float_dtype, check_positive_int, check_seed
 from cnnlib.conv import image_sections
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, Tanh
 from cnnlib.network import Sequential
@@ -69,6 +70,18 @@ def _seed_draws(random_state, positions):
     return kernels, weights
 
 
+def _check_fixes(fixes):
+    """``fixes`` as a tuple of names from ``SEED_FIXES`` (one name or an iterable of names)."""
+    if isinstance(fixes, str):
+        fixes = (fixes,)
+    if not isinstance(fixes, (tuple, list, set, frozenset)):
+        raise ValueError(f"fixes must be a name or a tuple of names from {SEED_FIXES}, got {fixes!r}")
+    for fix in fixes:
+        if fix not in SEED_FIXES:
+            raise ValueError(f"unknown fix {fix!r}; expected any of {', '.join(map(repr, SEED_FIXES))}")
+    return tuple(fixes)
+
+
 class SeedKernelNet:
     """The seed's kernel net, written as its code computes it (float64 by default, like the seed).
 
@@ -91,19 +104,22 @@ class SeedKernelNet:
     """
 
     def __init__(self, seed=KERNEL_SEED, fixes=(), image_size=28, dtype=np.float64, eval_dtype=None):
-        fixes = (fixes,) if isinstance(fixes, str) else tuple(fixes)
-        for fix in fixes:
-            if fix not in SEED_FIXES:
-                raise ValueError(f"unknown fix {fix!r}; expected any of {', '.join(map(repr, SEED_FIXES))}")
+        fixes = _check_fixes(fixes)
         self.fixes = frozenset(fixes)
-        self.image_size = int(image_size)
+        seed = check_seed("seed", seed)
+        dtype = check_float_dtype("dtype", dtype)
+        self.image_size = check_positive_int("image_size", image_size)
         # The seed's range(28 - 3) gives 25 positions; a valid correlation has 28 - 3 + 1 = 26.
         self.positions = self.image_size - KERNEL_SIZE + (1 if "windows" in self.fixes else 0)
+        if self.positions < 1:
+            smallest = self.image_size - self.positions + 1
+            raise ValueError(f"image_size must leave room for a 3x3 window: at least {smallest} with "
+                             f"fixes={tuple(sorted(self.fixes))}, got {image_size!r}")
         self.hidden_size = self.positions * self.positions * KERNEL_NUM_KERNELS
         self.random_state = np.random.RandomState(seed)
         kernels, weights = _seed_draws(self.random_state, self.positions)
         self.params = {"kernels": kernels.astype(dtype), "w": weights.astype(dtype)}
-        self.eval_dtype = np.dtype(dtype if eval_dtype is None else eval_dtype)
+        self.eval_dtype = dtype if eval_dtype is None else check_float_dtype("eval_dtype", eval_dtype)
         self.grads = {}
         self._cache = None
         self._windows = {}  # (address, shape, strides, dtypes) of an image array -> (its copy, its window rows)
@@ -125,10 +141,11 @@ class SeedKernelNet:
 
     def forward(self, x, training=False):
         """x: (N, 1, S, S) -> logits (N, 10); training draws the seed's dropout mask."""
-        x = np.asarray(x)
+        x = as_float_array("x", x)
         if x.ndim != 4 or x.shape[1:] != (1, self.image_size, self.image_size):
             raise ValueError(f"SeedKernelNet expects images of shape (N, 1, {self.image_size}, "
                              f"{self.image_size}), got {x.shape}")
+        check_finite("x", x)
         dtype = None if training else self.eval_dtype
         kernels, w = self.params["kernels"], self.params["w"]
         if dtype is not None:  # a test-mode forward in eval_dtype
@@ -208,11 +225,13 @@ def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
     otherwise and evaluated (test mode) in float32: over the 300 iterations on the bundled
     4,000 test images, its predictions equal float64 ones at every iteration.
     """
+    check_choice("faithful", faithful, (True, False))
     if faithful:
         return SeedKernelNet(seed, fixes, dtype=np.float64 if dtype is None else dtype, eval_dtype=np.float32)
     if fixes:
         raise ValueError("fixes apply to the faithful net only; the corrected net has them all")
-    dtype = np.float32 if dtype is None else dtype
+    seed = check_seed("seed", seed)
+    dtype = np.float32 if dtype is None else check_float_dtype("dtype", dtype)
     positions = 28 - KERNEL_SIZE + 1
     kernels, weights = _seed_draws(np.random.RandomState(seed), positions)
     conv = Conv2D(1, KERNEL_NUM_KERNELS, KERNEL_SIZE, bias=None, dtype=dtype, input_grad=False)  # first layer

@@ -33,7 +33,7 @@ from functools import partial
 
 import numpy as np
 
-from cnnlib._checks import check_choice
+from cnnlib._checks import check_choice, check_finite, check_seed
 from cnnlib.data import to_float
 from cnnlib.kernel_net import (KERNEL_BATCH_SIZE, KERNEL_EVAL_BATCH_SIZE, KERNEL_ITERATIONS, KERNEL_LR,
                                KERNEL_SEED, build_kernel_net)
@@ -89,9 +89,17 @@ def prepare_images(x, center=False, dtype=np.float32):
     if x.ndim == 3 and x.dtype.kind in "ui":
         return to_float(x, center=center, dtype=dtype)
     if x.ndim == 4 and x.shape[1] == 1 and x.dtype.kind == "f":
+        check_finite("images x", x)
         return x.astype(dtype, copy=False)
     raise ValueError(f"expected raw images (N, 28, 28) of integers as load_mnist returns them, or floats "
                      f"(N, 1, 28, 28); got dtype {x.dtype} and shape {x.shape}")
+
+
+def _generator(rng):
+    """A Generator from ``rng``: a Generator as is, an int seed in 0..2**32-1, or None (fresh entropy)."""
+    if isinstance(rng, np.random.Generator) or rng is None:
+        return np.random.default_rng(rng)
+    return np.random.default_rng(check_seed("rng", rng))
 
 
 def _prepare_split(x_test, y_test, center, dtype):
@@ -107,7 +115,7 @@ def build_dense_net(rng=DENSE_SEED, hidden=DENSE_HIDDEN, dtype=DENSE_DTYPE):
 
     Weights ``0.2*U[0,1) - 0.1`` from ``rng`` (Generator or int seed), zero biases.
     """
-    rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    rng = _generator(rng)
     hidden_layer, output_layer = Dense(784, hidden, dtype=dtype), Dense(hidden, 10, dtype=dtype)
     for layer in (hidden_layer, output_layer):
         layer.params["w"] = (0.2 * rng.random(layer.params["w"].shape) - 0.1).astype(dtype)
@@ -120,7 +128,7 @@ def build_pooling_net(rng=POOLING_SEED, dtype=np.float32):
     Initialised as the seed: kernels ``randn / 9``, dense weights ``randn / 1352``, zero bias.
     The seed's softmax layer is the loss here (softmax cross-entropy on the logits).
     """
-    rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    rng = _generator(rng)
     conv = Conv2D(1, POOLING_NUM_KERNELS, 3, bias=None, rng=rng, dtype=dtype, input_grad=False)
     conv.params["w"] = (rng.standard_normal(conv.params["w"].shape) / 9).astype(dtype)
     dense = Dense(13 * 13 * POOLING_NUM_KERNELS, 10, rng=rng, dtype=dtype)
@@ -137,7 +145,7 @@ def build_layered_net(rng=LAYERED_SEED, init="seed", dtype=LAYERED_DTYPE):
     saturated at +-1 and barely learn. init="scaled": weights ``randn / sqrt(fan_in)``, zero biases.
     """
     check_choice("init", init, ("seed", "scaled"))
-    rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    rng = _generator(rng)
     k = LAYERED_NUM_KERNELS
     conv = Conv2D(1, k, 3, bias="position", input_shape=(1, 28, 28), dtype=dtype, input_grad=False)
     layers = [conv, Sigmoid(), Reshape((k * 26 * 26,)), Dense(k * 26 * 26, LAYERED_HIDDEN, dtype=dtype), Tanh(),
@@ -164,6 +172,7 @@ def train_dense_net(x_train, y_train, x_test=None, y_test=None, *, num_epochs=DE
     Weights are drawn from ``seed`` and the epochs shuffled from ``seed + 1``, exactly as notebook 02
     trains it by hand, so both print the same numbers.
     """
+    seed = check_seed("seed", seed)
     x, xt = prepare_images(x_train, dtype=DENSE_DTYPE), _prepare_split(x_test, y_test, False, DENSE_DTYPE)
     net = build_dense_net(np.random.default_rng(seed), hidden)
     history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=batch_size, lr=lr, loss=loss, shuffle=True,
@@ -183,6 +192,7 @@ def train_kernel_net(x_train, y_train, x_test=None, y_test=None, *, faithful=Fal
     history.test_accuracy[i] is the seed's ``test-acc`` after iteration i (0-based; evaluated
     every ``eval_every`` iterations).
     """
+    seed = check_seed("seed", seed)
     dtype = (np.float64 if faithful else np.float32) if dtype is None else dtype
     x, xt = prepare_images(x_train, dtype=dtype), _prepare_split(x_test, y_test, False, dtype)
     net = build_kernel_net(seed, faithful=faithful, fixes=fixes, dtype=dtype)
@@ -195,6 +205,7 @@ def train_kernel_net(x_train, y_train, x_test=None, y_test=None, *, faithful=Fal
 def train_pooling_net(x_train, y_train, x_test=None, y_test=None, *, num_epochs=POOLING_EPOCHS, lr=POOLING_LR,
                       seed=POOLING_SEED, callback=None, progress="auto", record_every=None):
     """Train seed 002's net: per-image SGD, inputs in [-0.5, 0.5], reshuffled each epoch; (net, history)."""
+    seed = check_seed("seed", seed)
     x, xt = prepare_images(x_train, center=True), _prepare_split(x_test, y_test, True, np.float32)
     net = build_pooling_net(np.random.default_rng(seed))
     history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=POOLING_BATCH_SIZE, lr=lr, shuffle=True,
@@ -215,6 +226,7 @@ def train_layered_net(x_train, y_train, x_test=None, y_test=None, *, num_epochs=
     a different order end with test accuracies several points apart (0.36-0.46 in float32, 0.38-0.41 in
     float64, measured under four OpenBLAS kernels).
     """
+    seed = check_seed("seed", seed)
     x, xt = prepare_images(x_train, dtype=LAYERED_DTYPE), _prepare_split(x_test, y_test, False, LAYERED_DTYPE)
     net = build_layered_net(np.random.default_rng(seed), init=init)
     history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=LAYERED_BATCH_SIZE, lr=lr, shuffle=False,
@@ -238,7 +250,7 @@ NETWORK_NAMES = tuple(_REGISTRY)
 
 
 def _entry(name):
-    if name not in _REGISTRY:
+    if not isinstance(name, str) or name not in _REGISTRY:
         raise ValueError(f"unknown network {name!r}; expected one of {', '.join(NETWORK_NAMES)}")
     return _REGISTRY[name]
 
