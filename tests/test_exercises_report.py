@@ -86,7 +86,7 @@ def test_wrong_value_gives_first_position_and_both_values():
         return out
     expected = right_correlate2d(*_first_correlate_case())
     result = check_correlate2d(my_correlate2d, quiet=True)
-    assert result.message == (f"Not yet: for an 8×8 image and the 3×3 horizontal kernel, the map at position (2, 3) "
+    assert result.message == ("Not yet: for an 8×8 image and the 3×3 horizontal kernel, the map at position (2, 3) "
                               f"is {num(expected[2, 3] + 1)}, expected {num(expected[2, 3])}.")
 
 

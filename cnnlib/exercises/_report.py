@@ -170,14 +170,14 @@ def check_cases(answer, cases, compare, *, success, time_limit=DEFAULT_TIME_LIMI
         if kind == "error":
             if i == 0 and isinstance(got, NotImplementedError):
                 return report(NOT_ATTEMPTED, f"Not attempted: {name} raises NotImplementedError — "
-                                             f"write its body, then run this cell again.", quiet)
+                                             "write its body, then run this cell again.", quiet)
             return report(NOT_YET, f"Not yet: {name} raised {error_text(got)} for {case.label}.", quiet)
         if got is None:
             if i == 0:
                 return report(NOT_ATTEMPTED, f"Not attempted: {subject} returns None — write its body, "
-                                             f"then run this cell again.", quiet)
+                                             "then run this cell again.", quiet)
             return report(NOT_YET, f"Not yet: {subject} returned None for {case.label} (it returned a value "
-                                   f"for the earlier cases) — check every path through it ends in a return.", quiet)
+                                   "for the earlier cases) — check every path through it ends in a return.", quiet)
         try:
             problem = compare(got, case)
         except _Failure as failure:
