@@ -99,6 +99,8 @@ def test_reset_keeps_the_old_copy_in_backup(tmp_path):
     assert backup.read_text() == "the student's work"
     assert (work / name).read_text() == "updated by the course"
     assert copies.sync_copies(source, work) == ([], [])  # no longer reported as changed
+    assert copies.reset(source, work, ["00_start.ipynb"], stamp="U") == [("00_start.ipynb", None)]  # unedited
+    assert sorted(p.name for p in (work / "backup").iterdir()) == ["03_kernel_net-T.ipynb"]
 
 
 def test_select_by_number_name_or_all():
@@ -149,3 +151,12 @@ def test_check_table_lines_up_the_columns():
     header, first, second = table.splitlines()
     assert header.index("kernel that ran") == first.index("Katmai") == second.index("-  ")
     assert second.endswith("(illegal instruction)")
+
+
+def test_install_message_says_what_and_how_long():
+    course_only, both = frozenset({"course"}), frozenset({"course", "test"})
+    first = install.install_message(True, course_only, course_only)
+    assert first.startswith("Installing cnnlib with JupyterLab") and "850 MB" in first
+    added = install.install_message(False, both, frozenset({"test"}))
+    assert added.startswith("Adding pytest, nbval") and "under a minute" in added
+    assert "updating .venv" in install.install_message(False, both, frozenset())

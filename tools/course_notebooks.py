@@ -78,9 +78,9 @@ def select(names: list[str], wanted: list[str]) -> list[str]:
 
 
 def reset(source: Path, work: Path, names: list[str], stamp: str | None = None) -> list[tuple[str, Path | None]]:
-    """Replace work/NAME with a fresh copy of source/NAME; the old copy moves to work/backup/.
+    """Replace work/NAME with a fresh copy of source/NAME; an edited old copy moves to work/backup/.
 
-    Returns (name, where the old copy went, or None if there was none) for each name.
+    Returns (name, where the old copy went, or None if there was none or it was unedited) for each name.
     """
     stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
     work.mkdir(exist_ok=True)
@@ -88,7 +88,7 @@ def reset(source: Path, work: Path, names: list[str], stamp: str | None = None) 
     done = []
     for name in names:
         copy, backup = work / name, None
-        if copy.exists():
+        if copy.exists() and _hash(copy) != manifest.get(name):  # an unedited copy needs no backup
             backup = work / "backup" / f"{copy.stem}-{stamp}.ipynb"
             backup.parent.mkdir(exist_ok=True)
             copy.replace(backup)
