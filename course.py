@@ -179,46 +179,53 @@ def ensure_chromium() -> None:
                    check=True, stdout=subprocess.DEVNULL)
 
 
+def start_second_pass(python: Path, env: dict[str, str], logs: Path):
+    """Start strict nbval of every notebook under a second OpenBLAS kernel, in the background.
+
+    Returns (kernel name, description, process) or None, after saying plainly why there is none.
+    """
+    coretype, message = course_kernels.second_kernel(python, env)
+    if coretype is None:
+        print(f"note: NO second BLAS kernel pass: {message}.", flush=True)
+        return None
+    print(f"Second pass, in the background: the notebooks again under {message}; "
+          "its output follows the first pass.", flush=True)
+    cmd = [str(python), "-m", "pytest", *NBVAL, f"--junitxml={logs / 'second.xml'}", "-q", *notebook_dirs()]
+    with open(logs / "second-kernel.log", "w") as log:  # the child keeps its own handle
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                env=dict(env, OPENBLAS_CORETYPE=coretype))
+    return coretype, message, proc
+
+
 def test(python: Path, args: list[str]) -> int:
     """Pass 1: tests + notebooks on this machine's BLAS kernel; pass 2, alongside: the notebooks on another."""
     ensure_chromium()
     logs = STATE / "test-logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = course_env()
-    second = None
     if args:
+        second = None
         print("note: arguments given, so only this machine's BLAS kernel is used "
               "(`course.py check-kernels` checks notebooks on several).")
     else:
-        coretype, message = course_kernels.second_kernel(python, env)
-        if coretype:
-            second_cmd = [str(python), "-m", "pytest", *NBVAL, f"--junitxml={logs / 'second.xml'}", "-q",
-                          *notebook_dirs()]
-            log = open(logs / "second-kernel.log", "w")
-            print(f"Second pass, in the background: the notebooks again under {message}.", flush=True)
-            second = (message, subprocess.Popen(second_cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                                env=dict(env, OPENBLAS_CORETYPE=coretype)), log)
-        else:
-            print(f"note: NO second BLAS kernel pass: {message}.", flush=True)
-    first, _ = course_kernels.probe(python, env, env.get("OPENBLAS_CORETYPE"))
+        second = start_second_pass(python, env, logs)
+    first_kernel = course_kernels.probe(python, env, env.get("OPENBLAS_CORETYPE"))[0] or "its BLAS"
     cmd = [str(python), "-m", "pytest", *NBVAL, f"--junitxml={logs / 'first.xml'}",
            *(args or ["tests", *notebook_dirs()])]
     print("+", " ".join(cmd), flush=True)
     code = subprocess.call(cmd, cwd=ROOT, env=env)
-    columns = {f"this machine ({first})": course_kernels.file_times(logs / "first.xml")}
+    columns = {f"this machine ({first_kernel})": course_kernels.file_times(logs / "first.xml")}
     if second:
-        message, proc, log = second
+        coretype, message, proc = second
         if proc.poll() is None:
             print(f"\nWaiting for the second pass ({message}) ...", flush=True)
         second_code = proc.wait()
-        log.close()
-        text = (logs / "second-kernel.log").read_text()
+        output = (logs / "second-kernel.log").read_text().strip()
         print(f"\n===== second pass: the notebooks under {message} =====")
-        print(text if second_code else text.strip().splitlines()[-1])
-        columns[message.split(" (")[0].removeprefix("OpenBLAS kernel ")] = course_kernels.file_times(
-            logs / "second.xml")
+        print(output if second_code else output.splitlines()[-1])  # all of it when something failed
+        columns[f"OPENBLAS_CORETYPE={coretype}"] = course_kernels.file_times(logs / "second.xml")
         code = code or second_code
-    print("\nTime per notebook:\n" + course_kernels.times_table(columns), flush=True)
+    print("\nTime per file:\n" + course_kernels.times_table(columns), flush=True)
     return code
 
 

@@ -139,9 +139,13 @@ def test_file_times_sums_cells_per_notebook(tmp_path):
     assert times == {"tests/test_conv.py": (1, 0, 1.5), "tests/test_pool.py": (1, 1, 0.5),
                      "notebooks/03_kernel_net.ipynb": (2, 0, 42.0)}
     table = kernels.times_table({"Haswell": times, "Sandybridge": {"notebooks/03_kernel_net.ipynb": (2, 1, 41.0)}})
-    library, notebook = table.splitlines()[1:]
+    header, library, notebook, total = table.splitlines()
+    assert header.split() == ["Haswell", "Sandybridge"]
     assert library.startswith("library tests") and "2 items,   2.0 s, 1 FAILED" in library and library.endswith("-")
+    assert notebook.startswith("notebooks/03_kernel_net.ipynb")
     assert "2 items,  42.0 s" in notebook and "2 items,  41.0 s, 1 FAILED" in notebook
+    assert total.startswith("all notebooks") and total.endswith(notebook.split("ipynb")[1].strip())
+    assert len({len(line) for line in table.splitlines()}) == 1  # columns line up
     assert kernels.file_times(tmp_path / "missing.xml") == {}
 
 

@@ -82,25 +82,28 @@ def file_times(junit_xml: Path) -> dict[str, tuple[int, int, float]]:
 
 
 def times_table(columns: dict[str, dict[str, tuple[int, int, float]]]) -> str:
-    """One row per notebook (library test files summed into one row), one column per pass."""
-    def row_key(name):
-        return name if name.endswith(".ipynb") else "library tests (tests/*.py)"
-
+    """One row per notebook, one for the library tests and one for all notebooks; one column per pass."""
     rows: dict[str, dict[str, tuple[int, int, float]]] = {}
+
+    def add(row, column, n, failed, seconds):
+        old = rows.setdefault(row, {}).get(column, (0, 0, 0.0))
+        rows[row][column] = (old[0] + n, old[1] + failed, old[2] + seconds)
+
     for column, times in columns.items():
-        for name, (n, failed, seconds) in times.items():
-            cell = rows.setdefault(row_key(name), {}).get(column, (0, 0, 0.0))
-            rows[row_key(name)][column] = (cell[0] + n, cell[1] + failed, cell[2] + seconds)
-    width = max((len(r) for r in rows), default=10)
-    lines = [f"{'':{width}}  " + "  ".join(f"{c:>24}" for c in columns)]
-    for name in sorted(rows, key=lambda r: (r.endswith(".ipynb"), r)):
-        cells = []
-        for column in columns:
-            n, failed, seconds = rows[name].get(column, (0, 0, 0.0))
-            text = f"{n} items, {seconds:5.1f} s" + (f", {failed} FAILED" if failed else "") if n else "-"
-            cells.append(f"{text:>24}")
-        lines.append(f"{name:{width}}  " + "  ".join(cells))
-    return "\n".join(lines)
+        for name, cell in times.items():
+            add(name if name.endswith(".ipynb") else "library tests (tests/*.py)", column, *cell)
+            if name.endswith(".ipynb"):
+                add("all notebooks", column, *cell)
+
+    def text(cell):
+        n, failed, seconds = cell
+        return f"{n} items, {seconds:5.1f} s" + (f", {failed} FAILED" if failed else "") if n else "-"
+
+    order = sorted(rows, key=lambda r: (r == "all notebooks", r.endswith(".ipynb"), r))
+    table = [["", *columns]] + [[r, *(text(rows[r].get(c, (0, 0, 0.0))) for c in columns)] for r in order]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    return "\n".join(row[0].ljust(widths[0]) + "".join(f"  {cell:>{w}}" for cell, w in zip(row[1:], widths[1:]))
+                     for row in table)
 
 
 def check_table(results: list[tuple[str, int, str, str]]) -> str:
