@@ -1,8 +1,8 @@
-"""The core of every checker: run a student's answer safely, compare it with cnnlib, say one sentence.
+"""The core of every checker: run a student's answer safely and turn what happened into one sentence.
 
 A checker builds a list of ``Case`` objects (a label such as "a 5×7 image and a
 2×3 kernel", the arguments, the value cnnlib computes) and hands them to
-``check_cases`` with a comparison function. Each call of the student's function
+``check_cases`` with a comparison function (built from ``_compare``). Each call of the student's function
 runs in a worker thread with a time limit, on copies of the arguments, so an
 answer that raises, returns None, returns the wrong type or shape, returns NaN
 or loops for ever still gets a sentence, never a traceback.
@@ -60,14 +60,6 @@ class Case:
     args: tuple
     expected: object
     context: dict = field(default_factory=dict)  # what the known-mistake detectors need
-
-
-class _Failure(Exception):
-    """Raised inside a checker to stop at the first problem with a ready sentence."""
-
-    def __init__(self, result):
-        super().__init__(result.message)
-        self.result = result
 
 
 def report(status, message, quiet=False):
@@ -178,128 +170,7 @@ def check_cases(answer, cases, compare, *, success, time_limit=DEFAULT_TIME_LIMI
                                              "then run this cell again.", quiet)
             return report(NOT_YET, f"Not yet: {subject} returned None for {case.label} (it returned a value "
                                    "for the earlier cases) — check every path through it ends in a return.", quiet)
-        try:
-            problem = compare(got, case)
-        except _Failure as failure:
-            return report(failure.result.status, failure.result.message, quiet)
+        problem = compare(got, case)
         if problem:
             return report(NOT_YET, f"Not yet: for {case.label}, {problem}.", quiet)
     return report(CORRECT, f"Correct! {success}", quiet)
-
-
-# --------------------------------------------------------------------------- comparing values
-
-def as_array(got, what, expected_shape):
-    """``got`` as a float array, or a problem sentence fragment if it is not array-like."""
-    if isinstance(got, (tuple, dict, str, bytes, set)) or callable(got):
-        return None, (f"{what} should be one numpy array of shape {shape_text(expected_shape)}, "
-                      f"got {type_name(got)}")
-    try:
-        arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{what} should be a numpy array of shape {shape_text(expected_shape)}, got {type_name(got)}"
-    return arr, None
-
-
-def tolerances(expected, float32=False):
-    scale = float(np.max(np.abs(expected))) if np.size(expected) else 1.0
-    rtol = 1e-4 if float32 else 1e-6
-    return rtol, rtol * max(scale, 1.0)
-
-
-def close(a, b, float32=False):
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        return False
-    rtol, atol = tolerances(b, float32)
-    return bool(np.allclose(a, b, rtol=rtol, atol=atol))
-
-
-def compare_array(got, expected, *, what="the result", mistakes=(), case=None, float32=False,
-                  sign_hint="every value has the wrong sign", nonfinite_hint=None):
-    """None if ``got`` equals ``expected`` (within float tolerance), else the problem.
-
-    mistakes: (wrong_value_or_function_of_case, hint) pairs; when ``got`` equals a
-    known wrong answer, the hint says what went wrong.
-    """
-    expected = np.asarray(expected, dtype=np.float64)
-    arr, problem = as_array(got, what, expected.shape)
-    if problem:
-        return problem
-    hint = _matching_hint(arr, mistakes, case, float32)
-    if arr.shape != expected.shape:
-        text = f"{what} came out with shape {shape_text(arr.shape)}, expected {shape_text(expected.shape)}"
-        if hint:
-            return f"{text} — {hint}"
-        if arr.ndim == 2 and arr.shape == expected.shape[::-1]:
-            return f"{text} — rows and columns are swapped (a transpose?)"
-        return text
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        index = tuple(np.argwhere(bad)[0])
-        label = "NaN" if np.isnan(arr[index]) else "an infinite value"
-        text = f"there is {label} in {what} at position {position(index)}"
-        hint = hint or nonfinite_hint
-        return f"{text} — {hint}" if hint else text
-    if close(arr, expected, float32):
-        return None
-    if hint:
-        return f"{what} came out wrong — {hint}"
-    if np.any(expected != 0) and close(arr, -expected, float32):
-        return f"{what} came out with the opposite sign — {sign_hint}"
-    rtol, atol = tolerances(expected, float32)
-    index = tuple(np.argwhere(~np.isclose(arr, expected, rtol=rtol, atol=atol))[0])
-    return f"{what} at position {position(index)} is {num(arr[index])}, expected {num(expected[index])}"
-
-
-def _matching_hint(arr, mistakes, case, float32):
-    for wrong, hint in mistakes:
-        try:
-            value = wrong(case) if callable(wrong) else wrong
-        except (ValueError, IndexError, TypeError):
-            continue  # this mistake cannot happen for this case
-        if value is None:
-            continue
-        value = np.asarray(value, dtype=np.float64)
-        if value.shape == arr.shape and np.all(np.isfinite(arr)) and close(arr, value, float32):
-            return hint
-    return None
-
-
-def compare_tuple(got, expected, names, *, mistakes=None, case=None, float32=False, sign_hints=None):
-    """Compare a tuple of arrays such as (dx, dw, db) element by element; None when all match."""
-    mistakes = mistakes or {}
-    sign_hints = sign_hints or {}
-    wanted = f"{len(names)} arrays ({', '.join(names)})"
-    if not isinstance(got, (tuple, list)):
-        return f"the answer should be {wanted}, got {type_name(got)}"
-    if len(got) != len(names):
-        return f"the answer should be {wanted}, got {len(got)} values"
-    for name, g, e in zip(names, got, expected):
-        if g is None:
-            return f"{name} is None"
-        problem = compare_array(g, e, what=name, mistakes=mistakes.get(name, ()), case=case, float32=float32,
-                                sign_hint=sign_hints.get(name, "every value has the wrong sign"))
-        if problem:
-            return problem
-    return None
-
-
-def compare_int(got, expected, *, what="the result", mistakes=()):
-    """None if ``got`` is the whole number ``expected``; otherwise the problem (with a hint if known)."""
-    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
-        return f"{what} should be a whole number, got {type_name(got)}"
-    if not np.isfinite(got):
-        return f"{what} is {num(got)}, expected {num(expected)}"
-    for wrong, hint in mistakes:
-        if wrong is not None and got == wrong and got != expected:
-            return f"{what} is {num(got)}, expected {num(expected)} — {hint}"
-    if float(got) != float(expected):
-        return f"{what} is {num(got)}, expected {num(expected)}"
-    return None
-
-
-def fail(status, message):
-    """Stop a comparison with a ready-made sentence (e.g. when the answer is not the right kind of object)."""
-    raise _Failure(CheckResult(status, message))
