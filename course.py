@@ -91,12 +91,13 @@ def free_port(preferred: int = 8888) -> int:
 
 
 def lab(python: Path, args: list[str]) -> int:
-    copied, changed = course_notebooks.sync_copies(ROOT / "notebooks", MY_NOTEBOOKS)
+    copied, kept = course_notebooks.sync_copies(ROOT / "notebooks", MY_NOTEBOOKS)
     if copied:
-        print(f"Copied {len(copied)} notebooks into my_notebooks/ (yours to edit; notebooks/ stays as published).")
-    for name in changed:
-        print(f"note: the course changed {name} since your copy was made; "
-              f"`python3 course.py reset {name[:2]}` gets the new one (yours moves to my_notebooks/backup/).")
+        print(f"Copied the course's {', '.join(n[:2] for n in copied)} into my_notebooks/ "
+              "(yours to edit; notebooks/ stays as published).")
+    if kept:
+        print(f"note: the course changed {', '.join(kept)} since you started editing your copy; "
+              f"`python3 course.py reset {kept[0][:2]}` gets the new one (yours moves to my_notebooks/backup/).")
     port = option_value(args, ("--port", "--ServerApp.port"))
     token = option_value(args, ("--IdentityProvider.token", "--ServerApp.token"))
     ours = []  # a port and a token of our own unless given, so that the URL printed below is right
@@ -116,7 +117,7 @@ def lab(python: Path, args: list[str]) -> int:
     page = "lab/tree/my_notebooks/00_start_here.ipynb"
     cmd = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", f"--LabApp.default_url=/{page}",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.extension_manager=readonly", "--log-level=WARN",
+           "--LabApp.extension_manager=readonly", "--log-level=WARN", "--LabApp.log_level=WARN",
            *ours, *args]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers often run as root; JupyterLab refuses without this

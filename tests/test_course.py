@@ -77,16 +77,20 @@ def make_course(tmp_path, names=("00_start.ipynb", "03_kernel_net.ipynb")):
     return source, tmp_path / "my_notebooks"
 
 
-def test_working_copies_are_made_once_and_never_overwritten(tmp_path):
+def test_working_copies_follow_the_course_but_edits_are_never_overwritten(tmp_path):
     source, work = make_course(tmp_path)
     assert copies.sync_copies(source, work) == (["00_start.ipynb", "03_kernel_net.ipynb"], [])
+    assert copies.sync_copies(source, work) == ([], [])
     (work / "03_kernel_net.ipynb").write_text("the student's work")
     (source / "07_keras.ipynb").write_text("new in the course")
     assert copies.sync_copies(source, work) == (["07_keras.ipynb"], [])
     assert (work / "03_kernel_net.ipynb").read_text() == "the student's work"
     (source / "03_kernel_net.ipynb").write_text("updated by the course")
-    assert copies.sync_copies(source, work) == ([], ["03_kernel_net.ipynb"])
-    assert (work / "03_kernel_net.ipynb").read_text() == "the student's work"
+    (source / "00_start.ipynb").write_text("also updated")
+    assert copies.sync_copies(source, work) == (["00_start.ipynb"], ["03_kernel_net.ipynb"])
+    assert (work / "00_start.ipynb").read_text() == "also updated"  # unedited: follows the course
+    assert (work / "03_kernel_net.ipynb").read_text() == "the student's work"  # edited: left alone
+    assert copies.sync_copies(source, work) == ([], ["03_kernel_net.ipynb"])  # reported again next time
 
 
 def test_reset_keeps_the_old_copy_in_backup(tmp_path):

@@ -2,9 +2,10 @@
 
 ``notebooks/`` is the course as published: the tests compare it with what the library computes, and
 ``git pull`` updates it. Students work in ``my_notebooks/`` (ignored by git), a copy made on their first
-``course.py lab``. It is never overwritten: a notebook added to the course later is copied in, and one the
-course has changed since it was copied is reported, so the student can ``course.py reset`` it (the old copy
-is kept in ``my_notebooks/backup/``). ``my_notebooks/`` sits next to ``notebooks/``, so the notebooks'
+``course.py lab``. A student's edits are never overwritten: a notebook added to the course later is copied in,
+a copy the student has not changed follows the course's changes, and an edited copy of a notebook the course
+has changed since is reported, so the student can ``course.py reset`` it (the edited copy is kept in
+``my_notebooks/backup/``). ``my_notebooks/`` sits next to ``notebooks/``, so the notebooks'
 ``../images/...`` links work in both.
 """
 
@@ -41,20 +42,27 @@ def course_notebooks(source: Path) -> list[str]:
 
 
 def sync_copies(source: Path, work: Path) -> tuple[list[str], list[str]]:
-    """Copy every course notebook that work/ lacks; return (copied, changed in the course since copied)."""
+    """Bring work/ up to date with the course without touching the student's edits.
+
+    A notebook work/ lacks is copied in; a copy the student never changed follows the course's changes.
+    Returns (copied or updated, changed by the course but edited by the student: left alone).
+    """
     work.mkdir(exist_ok=True)
     manifest = _load_manifest(work)
-    copied, changed = [], []
+    copied, kept = [], []
     for name in course_notebooks(source):
         original, copy = source / name, work / name
-        if not copy.exists():
+        new_hash = _hash(original)
+        if copy.exists() and manifest.get(name) == new_hash:
+            continue
+        if not copy.exists() or _hash(copy) == manifest.get(name):
             shutil.copyfile(original, copy)
-            manifest[name] = _hash(original)
+            manifest[name] = new_hash
             copied.append(name)
-        elif manifest.get(name) != _hash(original):
-            changed.append(name)
+        else:
+            kept.append(name)
     _save_manifest(work, manifest)
-    return copied, changed
+    return copied, kept
 
 
 def select(names: list[str], wanted: list[str]) -> list[str]:
