@@ -168,3 +168,17 @@ def test_install_message_says_what_and_how_long():
     added = install.install_message(False, both, frozenset({"test"}))
     assert added.startswith("Adding pytest, nbval") and "under a minute" in added
     assert "updating .venv" in install.install_message(False, both, frozenset())
+
+
+def test_progress_heartbeat_while_pip_is_quiet(tmp_path):
+    out = io.StringIO()
+    progress = install.Progress(out, venv_dir=tmp_path)
+    (tmp_path / "big").write_bytes(b"x" * 3 * 2**20)
+    progress.heartbeat()
+    assert out.getvalue() == ""  # nothing started yet
+    progress.feed("Installing collected packages: numpy\n")
+    progress.heartbeat()
+    assert out.getvalue().count("\n") == 1  # just printed: no heartbeat yet
+    progress.last_print -= 31
+    progress.heartbeat()
+    assert out.getvalue().splitlines()[-1].endswith("... still unpacking (3 MB in .venv so far)")
