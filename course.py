@@ -39,7 +39,7 @@ import jupyterlab_session  # noqa: E402  (stdlib at import time; Playwright only
 VENV = ROOT / ".venv"
 STATE = ROOT / ".course"  # ignored by git: JupyterLab's workspace and settings, test logs
 MY_NOTEBOOKS = ROOT / "my_notebooks"
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = jupyterlab_session.CHROMIUM  # what the browser test drives
 NBVAL = ["-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
          "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-o", "junit_family=xunit1"]
 EXTRAS = {"lab": {"course"}, "reset": set(), "test": {"course", "test"}, "setup": {"course", "test"},
