@@ -46,6 +46,9 @@ class TrainingMonitor(widgets.VBox):
         self.redraw()
 
     def __call__(self, record):
+        if not isinstance(record, dict) or "epoch" not in record or "loss" not in record:
+            raise ValueError(f"a TrainingMonitor record must be a dict with at least 'epoch' and 'loss' (as fit "
+                             f"passes it), got {type(record).__name__} {record!r:.80}")
         self.records.append(dict(record))
         if self.view.num_epochs is None and record.get("num_epochs"):
             self.view.num_epochs = record["num_epochs"]

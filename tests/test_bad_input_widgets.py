@@ -160,6 +160,12 @@ def test_training_monitor_interval_must_be_a_number(value):
         TrainingMonitor(min_interval_s=value)
 
 
+@pytest.mark.parametrize("record", [None, 3, [1, 0.5], {"loss": 0.5}, {"epoch": 1}], ids=repr)
+def test_training_monitor_records_must_be_dicts_with_epoch_and_loss(record):
+    with pytest.raises(ValueError, match=r"a TrainingMonitor record must be a dict with at least 'epoch' and 'loss'"):
+        TrainingMonitor()(record)
+
+
 # --------------------------------------------------------------------------- pictures
 
 @pytest.mark.parametrize("plot, array, expected", [
