@@ -1,6 +1,6 @@
 """A LeNet-style CNN for the course's 1,000 digits: two conv/pool stages, dropout, one dense layer.
 
-    net = build_lenet(rng=0)            # float64: reproducible to the last printed digit on any CPU
+    net = build_lenet(rng=0)            # float64 by default: training runs that agree across CPUs
     print(net.summary())                # 5,258 parameters
 
     Conv2D(1->8, 3x3)  -> ReLU -> MaxPool2D(2)     (1, 28, 28) -> (8, 26, 26) -> (8, 13, 13)
