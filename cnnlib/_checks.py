@@ -5,6 +5,7 @@ gets one kind of error everywhere: a ``ValueError`` that says what it got and
 what it expected, before a wrong shape can reach a silent broadcast.
 """
 
+import inspect
 import numbers
 
 import numpy as np
@@ -226,10 +227,21 @@ def check_index(name, i, count, what):
     return int(i)
 
 
-def check_callable(name, v, what):
-    """Raise unless ``v`` is callable; ``what`` says how it is called, e.g. ``"callback(record)"``."""
+def check_callable(name, v, what, num_args=None):
+    """Raise unless ``v`` is callable (with ``num_args`` positional arguments, when given and its
+    signature can be read); ``what`` says how it is called, e.g. ``"taking one record"``."""
     if not callable(v):
         raise ValueError(f"{name} must be a callable {what}, got {type(v).__name__} {v!r}")
+    if num_args is not None:
+        try:
+            signature = inspect.signature(v)
+        except (TypeError, ValueError):  # some builtins have no readable signature: trust them
+            return v
+        try:
+            signature.bind(*range(num_args))
+        except TypeError:
+            raise ValueError(f"{name} must be a callable {what}, got {getattr(v, '__name__', v)!r} with signature "
+                             f"{signature}, which cannot take {num_args} argument(s)") from None
     return v
 
 

@@ -74,12 +74,14 @@ def numerical_gradient(f, x, dout=None, h=1e-5):
 def rel_error(a, b):
     """Largest elementwise relative error: ``max(|a - b| / max(1e-8, |a| + |b|))``.
 
-    a, b: arrays of the same shape. About 1e-7 or less means a backward pass
+    a, b: arrays of the same shape, finite. About 1e-7 or less means a backward pass
     agrees with its numerical gradient in float64; 1e-2 means a bug.
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = as_float_array("a", a).astype(np.float64, copy=False)
+    b = as_float_array("b", b).astype(np.float64, copy=False)
     check_same_shape("a", a, "b", b)
+    check_finite("a", a)  # a NaN would compare False with any tolerance, in either direction
+    check_finite("b", b)
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))

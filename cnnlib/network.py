@@ -113,6 +113,9 @@ class SGD:
         self.lr = check_number("learning rate lr", lr, 0, low_open=True)
 
     def step(self, net):
+        if not (callable(getattr(net, "named_gradients", None)) and callable(getattr(net, "named_parameters", None))):
+            raise ValueError(f"SGD.step needs a network with named_parameters() and named_gradients() "
+                             f"(e.g. a Sequential), got {type(net).__name__}")
         grads = net.named_gradients()
         for name, p in net.named_parameters().items():
             g = grads[name]

@@ -69,7 +69,7 @@ class History:
 def _loss_function(loss, y, num_classes, dtype):
     """Return (loss_fn(out, targets) -> (loss, dout), targets for the whole split)."""
     if callable(loss):
-        return loss, y
+        return check_callable("loss", loss, "loss(out, y) -> (loss, dout)", 2), y
     if loss == "softmax_cross_entropy":
         return softmax_cross_entropy, y
     if loss in ("binary_cross_entropy", "mean_squared_error"):
@@ -194,12 +194,14 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
     record_every = steps_per_epoch if record_every is None else check_positive_int("record_every", record_every)
     callbacks = [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])
     for i, cb in enumerate(callbacks):
-        check_callable("callback" if cb is callback else f"callback[{i}]", cb, "taking one record (a dict)")
+        check_callable("callback" if cb is callback else f"callback[{i}]", cb, "taking one record (a dict)", 1)
     if optimizer is None:
         optimizer = SGD(lr)
     elif not callable(getattr(optimizer, "step", None)):
         raise ValueError(f"optimizer must have a step(net) method (e.g. cnnlib.network.SGD(lr=0.01)), "
                          f"got {type(optimizer).__name__} {optimizer!r}")
+    else:
+        check_callable("optimizer.step", optimizer.step, "taking the network", 1)
     rng = as_generator(rng)
     loss_fn, targets = _loss_function(loss, y, num_classes, _float_dtype(x))
     if x_test is not None:

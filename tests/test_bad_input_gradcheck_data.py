@@ -112,6 +112,15 @@ def test_float64_in_place_use_still_works():
     assert rel_error(num, x.T @ dout) < 1e-8
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("which", ["a", "b"])
+def test_rel_error_refuses_nan_and_inf(bad, which):
+    good, broken = np.ones(3), np.array([1.0, bad, 1.0])
+    a, b = (broken, good) if which == "a" else (good, broken)
+    with pytest.raises(ValueError, match=rf"{which} must contain only finite numbers, got 1 NaN/inf value\(s\)"):
+        rel_error(a, b)
+
+
 # --------------------------------------------------------------------------- to_float
 
 @pytest.mark.parametrize("dtype", [np.complex64, np.complex128, np.dtype("<U2"), np.dtype(object)], ids=str)

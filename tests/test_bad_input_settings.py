@@ -98,6 +98,16 @@ class ExplodingNet:
     backward = named_parameters = named_gradients = forward
 
 
+class NoArgStep:
+    def step(self):
+        pass
+
+
+class TwoArgStep:
+    def step(self, net, lr):
+        pass
+
+
 X = np.zeros((6, 1, 4, 4), np.float32)
 Y = np.array([0, 1, 2, 3, 4, 5])
 
@@ -126,6 +136,13 @@ FIT_TABLE = [
     ("callback", _fit(callback=None), [3, "plot", object()], r"callback must be a callable taking one record"),
     ("callback list", _fit(callback=None), [[print, 3], (None,)], r"callback\[\d\] must be a callable"),
     ("optimizer", _fit(optimizer=None), ["sgd", 0.1, object()], r"optimizer must have a step\(net\) method"),
+    ("callback signature", _fit(callback=None), [lambda: None, lambda record, extra: None, lambda *, record: None],
+     r"callback must be a callable taking one record \(a dict\), got '<lambda>' with signature .*which cannot "
+     r"take 1 argument\(s\)"),
+    ("optimizer.step signature", _fit(optimizer=None), [NoArgStep(), TwoArgStep()],
+     r"optimizer.step must be a callable taking the network, got 'step' with signature"),
+    ("loss signature", _fit(loss=None), [lambda out: (0.0, out), lambda out, y, z: (0.0, out)],
+     r"loss must be a callable loss\(out, y\) -> \(loss, dout\), got '<lambda>' with signature"),
     ("progress", _fit(progress=None), ["yes", 1, "tqdm-bar"], r"progress must be one of"),
     ("num_classes", _fit(num_classes=None), [0, -1, 2.5, "10"], _msg("num_classes", "a positive integer")),
     ("x_train samples", lambda v: fit(ExplodingNet(), X[:0], Y[:0], progress=None, batch_size=v), [1, 32],
@@ -188,3 +205,9 @@ def test_a_valid_fit_still_runs_after_all_the_checks():
     net = Sequential([Flatten(), Dense(16, 6, rng=0)])
     history = fit(net, X + 0.5, Y, num_epochs=2, batch_size=4, progress=None, rng=2**32 - 1)
     assert len(history) == 2 and np.isfinite(history.loss).all()
+
+
+@pytest.mark.parametrize("net", [None, "net", [1, 2], Flatten()], ids=repr)
+def test_sgd_step_needs_a_network(net):
+    with pytest.raises(ValueError, match=r"SGD.step needs a network with named_parameters\(\) and named_gradients\(\)"):
+        SGD(0.1).step(net)
