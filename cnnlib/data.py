@@ -191,6 +191,7 @@ def to_float(x, center=False, dtype=np.float32):
     """
     x = as_array("to_float's images", x)
     check_ndim("to_float's images", x, 3, "(N, H, W)")
+    check_choice("center", center, (True, False))
     if x.dtype.kind not in "biuf":
         raise ValueError(f"to_float's images must hold pixel values 0..255 (integers or floats), got dtype {x.dtype}")
     if x.dtype.kind == "f":

@@ -11,7 +11,7 @@ same mask for float32 and float64 inputs.
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_finite, check_same_shape
+from cnnlib._checks import as_float_array, check_choice, check_finite, check_same_shape
 
 
 def check_drop_probability(p):
@@ -31,6 +31,7 @@ def dropout_forward(x, p, rng, training=True):
     """
     x = as_float_array("x", x)
     check_drop_probability(p)
+    check_choice("training", training, (True, False))
     check_finite("x", x)
     if not training:
         return x, None

@@ -37,6 +37,9 @@ def numerical_gradient(f, x, dout=None, h=1e-5):
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         got = x.dtype if isinstance(x, np.ndarray) else type(x).__name__
         raise ValueError(f"x must be a float numpy array (it is changed in place), got {got}")
+    if x.dtype == np.float64 and not x.flags.writeable:
+        raise ValueError("x is read-only, but a float64 x is changed in place one element at a time; "
+                         "pass a writable array, e.g. x.copy()")
     h = check_number("step h", h, 0, low_open=True)
     check_finite("x", x)
     scalar = dout is None

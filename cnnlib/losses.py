@@ -10,6 +10,10 @@ from cnnlib._checks import (as_float_array, check_finite, check_labels, check_nd
 def one_hot(y, num_classes, dtype=np.float64):
     """Integer labels y: (N,) in [0, num_classes) -> (N, num_classes) rows of 0s with one 1."""
     y = check_labels(y, num_classes)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"dtype must be a numpy dtype such as numpy.float64, got {dtype!r}") from None
     out = np.zeros((y.shape[0], num_classes), dtype=dtype)
     out[np.arange(y.shape[0]), y] = 1
     return out

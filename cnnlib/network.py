@@ -29,6 +29,8 @@ class Sequential:
     """
 
     def __init__(self, layers, input_shape=None):
+        if not isinstance(layers, (list, tuple)):
+            raise ValueError(f"layers must be a list of cnnlib layers, got {type(layers).__name__} {layers!r:.60}")
         self.layers = list(layers)
         for i, layer in enumerate(self.layers):
             if not (hasattr(layer, "forward") and hasattr(layer, "backward") and hasattr(layer, "params")):

@@ -16,7 +16,7 @@ from cnnlib.activations import relu_forward, sigmoid_forward, softmax, tanh_forw
 from cnnlib.conv import conv2d_forward, conv2d_forward_naive, convolve2d, correlate2d, image_sections
 from cnnlib.dense import dense_forward
 from cnnlib.dropout import dropout_forward
-from cnnlib.losses import binary_cross_entropy, mean_squared_error, softmax_cross_entropy
+from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
 from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward
 
 RNG = np.random.default_rng(0)
@@ -200,3 +200,15 @@ def test_bool_and_integer_arrays_are_computed_in_float64(fn, dtype, mode):
 
 def test_a_box_of_true_sums_to_nine():
     assert correlate2d(np.ones((3, 3), bool), np.ones((3, 3), bool)).tolist() == [[9.0]]
+
+
+@pytest.mark.parametrize("training", ["no", None, 2])
+def test_dropout_training_must_be_true_or_false(training):
+    with pytest.raises(ValueError, match=rf"training must be one of True, False, got {re.escape(repr(training))}"):
+        dropout_forward(np.ones(3), 0.5, np.random.default_rng(0), training=training)
+
+
+@pytest.mark.parametrize("dtype", ["banana", "float6"])
+def test_one_hot_dtype_must_be_a_dtype(dtype):
+    with pytest.raises(ValueError, match=rf"dtype must be a numpy dtype such as numpy.float64, got '{dtype}'"):
+        one_hot(np.array([0, 1]), 2, dtype=dtype)

@@ -121,6 +121,18 @@ def test_rel_error_refuses_nan_and_inf(bad, which):
         rel_error(a, b)
 
 
+def test_a_read_only_float64_x_is_refused():
+    x = np.broadcast_to(np.ones(1), (3,))
+    with pytest.raises(ValueError, match=r"x is read-only, but a float64 x is changed in place"):
+        numerical_gradient(lambda v: v.sum(), x)
+
+
+@pytest.mark.parametrize("center", ["yes", None, 2])
+def test_to_float_center_must_be_true_or_false(center):
+    with pytest.raises(ValueError, match=rf"center must be one of True, False, got {re.escape(repr(center))}"):
+        to_float(np.zeros((1, 2, 2), np.uint8), center=center)
+
+
 # --------------------------------------------------------------------------- to_float
 
 @pytest.mark.parametrize("dtype", [np.complex64, np.complex128, np.dtype("<U2"), np.dtype(object)], ids=str)

@@ -211,3 +211,9 @@ def test_a_valid_fit_still_runs_after_all_the_checks():
 def test_sgd_step_needs_a_network(net):
     with pytest.raises(ValueError, match=r"SGD.step needs a network with named_parameters\(\) and named_gradients\(\)"):
         SGD(0.1).step(net)
+
+
+@pytest.mark.parametrize("layers", [5, None, "relu", Flatten()], ids=repr)
+def test_sequential_needs_a_list_of_layers(layers):
+    with pytest.raises(ValueError, match=r"layers must be a list of cnnlib layers, got"):
+        Sequential(layers)
