@@ -27,7 +27,7 @@ float32 unless ``dtype`` says otherwise (use float64 for gradient checks).
 
 import numpy as np
 
-from cnnlib._checks import (check_choice, check_float_dtype, check_kernel_size, check_nonnegative_int,
+from cnnlib._checks import (check_choice, check_finite, check_float_dtype, check_kernel_size, check_nonnegative_int,
                             check_positive_int, check_sizes)
 from cnnlib.activations import (relu_backward, relu_forward, sigmoid_backward, sigmoid_forward,
                                 tanh_backward, tanh_forward)
@@ -104,6 +104,7 @@ class Conv2D(Layer):
         b = self.params["b"] if self.bias == "kernel" else None
         out, self._cache = conv2d_forward(x, self.params["w"], b, self.stride, self.padding)
         if self.bias == "position":
+            check_finite("b", self.params["b"])
             out += self.params["b"]  # (K, H', W') broadcast over N; out is a fresh array
         return out
 

@@ -28,7 +28,8 @@ def _r(v):
 ], ids=["SeedKernelNet", "build_kernel_net", "build_kernel_net-faithful", "train_dense_net", "train_kernel_net",
         "train_network-pooling", "train_network-layered"])
 def test_seeds_outside_0_to_2_32_are_refused(build, seed):
-    with pytest.raises(ValueError, match=rf"seed must be an int seed in 0\.\.4294967295 \(2\*\*32 - 1\), got {_r(seed)}"):
+    expected = rf"seed must be an int seed in 0\.\.4294967295 \(2\*\*32 - 1\), got {_r(seed)}"
+    with pytest.raises(ValueError, match=expected):
         build(seed)
 
 
@@ -57,7 +58,8 @@ def test_seed_kernel_net_refuses_nonsense_sizes_and_fixes(image_size, fixes, exp
 
 @pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.complex128, np.float16, "banana"], ids=str)
 @pytest.mark.parametrize("build", [lambda d: SeedKernelNet(dtype=d), lambda d: SeedKernelNet(eval_dtype=d),
-                                   lambda d: build_kernel_net(dtype=d), lambda d: build_kernel_net(faithful=True, dtype=d)],
+                                   lambda d: build_kernel_net(dtype=d),
+                                   lambda d: build_kernel_net(faithful=True, dtype=d)],
                          ids=["dtype", "eval_dtype", "corrected", "faithful"])
 def test_kernel_nets_refuse_non_float_dtypes(build, dtype):
     with pytest.raises(ValueError, match=r"dtype must be numpy.float32 or numpy.float64, got"):

@@ -69,7 +69,8 @@ CONSTRUCTOR_TABLE = [
 ]
 for layer, build in [("Conv2D", lambda d: Conv2D(1, 2, 3, dtype=d)), ("Dense", lambda d: Dense(2, 3, dtype=d)),
                      ("glorot_uniform", lambda d: glorot_uniform(np.random.default_rng(0), (2, 2), 2, 2, d))]:
-    CONSTRUCTOR_TABLE.append((f"{layer}.dtype", build, BAD_DTYPES, r"dtype must be numpy.float32 or numpy.float64, got"))
+    CONSTRUCTOR_TABLE.append((f"{layer}.dtype", build, BAD_DTYPES,
+                              r"dtype must be numpy.float32 or numpy.float64, got"))
 
 
 @pytest.mark.parametrize("build, value, expected", list(_cases(CONSTRUCTOR_TABLE)))
@@ -217,3 +218,12 @@ def test_sgd_step_needs_a_network(net):
 def test_sequential_needs_a_list_of_layers(layers):
     with pytest.raises(ValueError, match=r"layers must be a list of cnnlib layers, got"):
         Sequential(layers)
+
+
+@pytest.mark.parametrize("bias", ["kernel", "position"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_non_finite_bias_of_either_kind_is_refused(bias, bad):
+    layer = Conv2D(1, 2, 3, bias=bias, input_shape=(1, 5, 5))
+    layer.params["b"].reshape(-1)[-1] = bad
+    with pytest.raises(ValueError, match=r"b must contain only finite numbers, got 1 NaN/inf value\(s\)"):
+        layer.forward(np.zeros((1, 1, 5, 5)))

@@ -133,7 +133,8 @@ def _param_changes():
                 a[k] = x
             yield f"{key}-{bad}", key, put, r"holds 1 NaN/inf value\(s\); expected finite weights"
         yield f"{key}-missing", key, lambda a, k=key: a.pop(k), r"this network has parameters the file lacks"
-    yield "extra", None, lambda a: a.__setitem__("9.Dense.w", np.zeros(3)), r"the file has parameters this network lacks"
+    yield "extra", None, lambda a: a.__setitem__("9.Dense.w", np.zeros(3)), \
+        r"the file has parameters this network lacks"
     yield "arch-not-text", None, lambda a: a.__setitem__("__architecture__", np.zeros(2)), r"no recorded architecture"
 
 
