@@ -1,0 +1,125 @@
+"""Give the course notebooks their ``slideshow`` cell metadata (the slide type of every cell).
+
+    .venv/bin/python tools/slide_metadata.py            # write it into notebooks/NN_*.ipynb
+    .venv/bin/python tools/slide_metadata.py --check    # change nothing; exit 1 if a notebook would change
+    .venv/bin/python tools/slide_metadata.py 01 04      # only these notebooks
+
+Only ``cell.metadata["slideshow"]`` changes; sources, outputs, ids and the file's formatting stay
+byte for byte. The choice per cell (reveal.js: slide, subslide, fragment, skip, "-" = same slide):
+
+- the title cell (``# NN · ...``) and every section (``## ...``) start a slide; ``### ...`` a subslide;
+- any other explanation starts a subslide of its own (one idea per slide);
+- a cell that draws a figure or shows a widget gets a subslide of its own (the deck's template
+  hides the code of a figure cell, so the figure fills the slide);
+- the set-up cell (the notebook's first code cell: imports, seeds) and code without output are
+  skipped; other code comes in as a fragment under its explanation;
+- in the exercises the prompts stay, the code cells (stubs and checks) are skipped;
+- the navigation cells are make_navigation's and carry no slide metadata (the decks drop them).
+
+OVERRIDES holds the cells chosen by hand against these rules, keyed by the first line of their source.
+"""
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+NAV_KEY = "cnnlib_nav"
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+LOCKED = {"03": Path("/tmp/flags/nb-03-free")}  # touched only once this flag exists
+
+# notebook number -> {first line of the cell's source: slide type}
+OVERRIDES = {
+    "00": {},
+    "01": {},
+}
+
+
+def has_output(cell, mime: str) -> bool:
+    return any(mime in out.get("data", {}) for out in cell.get("outputs", []))
+
+
+def first_line(cell) -> str:
+    return cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+
+
+def chosen_type(cell, first_code: bool, in_exercises: bool) -> str:
+    """The slide type the rules give one (non-navigation) cell."""
+    line = first_line(cell)
+    if cell.cell_type == "markdown":
+        if re.match(r"#{1,2} ", line):
+            return "slide"
+        return "subslide"
+    if cell.cell_type != "code":
+        return "skip"
+    if in_exercises or first_code or not cell.get("outputs"):
+        return "skip"
+    if has_output(cell, "image/png") or has_output(cell, "application/vnd.jupyter.widget-view+json"):
+        return "subslide"
+    return "fragment"
+
+
+def slide_types(nb, number: str) -> list:
+    """The slide type of every cell (None for a navigation cell, which keeps its metadata)."""
+    types, seen_code, in_exercises = [], False, False
+    overrides = OVERRIDES.get(number, {})
+    for cell in nb.cells:
+        if cell.metadata.get(NAV_KEY):
+            types.append(None)
+            continue
+        line = first_line(cell)
+        if cell.cell_type == "markdown" and line.startswith("## "):
+            in_exercises = line.lower().startswith("## exercises")
+        kind = chosen_type(cell, cell.cell_type == "code" and not seen_code, in_exercises)
+        seen_code = seen_code or cell.cell_type == "code"
+        kind = overrides.get(line, kind)
+        if kind not in SLIDE_TYPES:
+            raise ValueError(f"notebook {number}: slide type {kind!r} for {line!r}; expected one of {SLIDE_TYPES}")
+        types.append(kind)
+    return types
+
+
+def with_slide_metadata(path: Path) -> tuple:
+    """(new file text, old file text) for one notebook with its slide metadata set."""
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    for cell, kind in zip(nb.cells, slide_types(nb, path.name[:2])):
+        if kind is not None:
+            cell.metadata["slideshow"] = {"slide_type": kind}
+    new_text = nbformat.writes(nb, indent=1)
+    return (new_text if new_text.endswith("\n") else new_text + "\n"), text
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("numbers", nargs="*", help="two-digit notebook numbers (default: every notebook)")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook would change")
+    args = parser.parse_args(argv)
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if args.numbers:
+        paths = [p for p in paths if p.name[:2] in args.numbers]
+    stale = []
+    for path in paths:
+        number = path.name[:2]
+        if number in LOCKED and not LOCKED[number].exists():
+            print(f"{path.name}: left alone until {LOCKED[number]} exists")
+            continue
+        new_text, old_text = with_slide_metadata(path)
+        if new_text == old_text:
+            continue
+        stale.append(path.name)
+        if not args.check:
+            path.write_text(new_text, encoding="utf-8")
+            print(f"{path.name}: slide metadata written")
+    if args.check and stale:
+        print("slide metadata out of date in: " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
