@@ -125,3 +125,86 @@ def test_bad_line_width():
 def test_bad_images_name_what_they_got(image, match):
     with pytest.raises(ValueError, match=match):
         mnist_preprocess(image)
+
+
+# --------------------------------------------------------------------------- the widget, without a browser
+
+def demo_nets():
+    from cnnlib.kernel_net import build_kernel_net
+    from cnnlib.networks import build_pooling_net
+
+    return {"pooling CNN": (build_pooling_net(0), True), "kernel net": (build_kernel_net(), False)}
+
+
+def test_drawing_state_runs_every_network_as_trained():
+    from cnnlib.activations import softmax
+    from cnnlib.widgets_drawing import drawing_state
+
+    nets = demo_nets()
+    x = drawing_to_mnist(one_stroke(), CANVAS)
+    state = drawing_state(nets, x)
+    pooling, kernel = state.views
+    assert [name for name, _ in pooling.maps] == ["0: Conv2D", "1: MaxPool2D"]
+    assert [m.shape for _, m in pooling.maps] == [(8, 26, 26), (8, 13, 13)]
+    assert [name for name, _ in kernel.maps] == ["0: Conv2D", "1: Tanh"]  # no Dropout: test mode skips it
+    expected = softmax(nets["pooling CNN"][0].forward((x - 0.5).astype(np.float32)[None, None]))[0]
+    np.testing.assert_allclose(pooling.probs, expected, rtol=1e-6)  # centred, as the pooling net learned
+    expected = softmax(nets["kernel net"][0].forward(x.astype(np.float32)[None, None]))[0]
+    np.testing.assert_allclose(kernel.probs, expected, rtol=1e-6)
+
+
+def mouse(demo, event, x, y):
+    """What ipycanvas receives from the browser for one mouse event."""
+    demo.canvas._handle_frontend_event(None, {"event": event, "x": x, "y": y}, [])
+
+
+def test_a_mouse_stroke_changes_the_prediction_and_nothing_is_printed(capsys):
+    from cnnlib.widgets_drawing import draw_a_digit
+
+    demo = draw_a_digit(demo_nets())
+    assert repr(demo) == "DrawingDemo(pooling CNN, kernel net; 0 strokes)"
+    assert demo.status.value == "draw a digit" and not demo.image().any()
+    empty_picture, empty_input = demo.picture.value, demo.input_view.value
+    mouse(demo, "mouse_down", 140, 40)
+    for y in range(50, 250, 10):
+        mouse(demo, "mouse_move", 140, y)
+    assert demo.strokes == []  # nothing predicted while the stroke is being drawn
+    mouse(demo, "mouse_up", 140, 240)
+    assert len(demo.strokes) == 1 and len(demo.strokes[0]) == 21  # down, 20 moves (up repeats the last)
+    np.testing.assert_allclose(demo.image(), drawing_to_mnist(demo.strokes, CANVAS))
+    assert demo.status.value.startswith("pooling CNN: ") and "kernel net: " in demo.status.value
+    assert demo.picture.value != empty_picture and demo.input_view.value != empty_input
+    one_picture = demo.picture.value
+    demo.canvas._handle_frontend_event(None, {"event": "touch_start", "touches": [{"x": 100, "y": 60}]}, [])
+    demo.canvas._handle_frontend_event(None, {"event": "touch_move", "touches": [{"x": 180, "y": 60}]}, [])
+    demo.canvas._handle_frontend_event(None, {"event": "touch_end", "touches": []}, [])
+    assert demo.strokes[1] == [(100.0, 60.0), (180.0, 60.0)]  # a "7" now
+    assert demo.picture.value != one_picture
+    demo.undo()
+    assert len(demo.strokes) == 1 and demo.picture.value == one_picture
+    demo.clear()
+    assert demo.strokes == [] and demo.status.value == "draw a digit"
+    assert capsys.readouterr() == ("", "")
+
+
+def test_mouse_moves_without_a_press_draw_nothing():
+    from cnnlib.widgets_drawing import draw_a_digit
+
+    demo = draw_a_digit(demo_nets())
+    mouse(demo, "mouse_move", 10, 10)
+    mouse(demo, "mouse_up", 20, 20)
+    mouse(demo, "mouse_out", 20, 20)
+    assert demo.strokes == []
+
+
+@pytest.mark.parametrize("nets, kwargs, match", [
+    ({}, {}, "nets must be a non-empty dict"),
+    ({"a": "net"}, {}, r"nets\['a'\] must be \(a cnnlib Sequential, centered: bool\)"),
+    (None, {"canvas_size": 20}, "canvas_size must be an int >= 56"),
+    (None, {"line_width": -1}, "line_width must be a finite number > 0"),
+])
+def test_draw_a_digit_bad_input(nets, kwargs, match):
+    from cnnlib.widgets_drawing import draw_a_digit
+
+    with pytest.raises(ValueError, match=match):
+        draw_a_digit(demo_nets() if nets is None else nets, **kwargs)
