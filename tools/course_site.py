@@ -1,0 +1,106 @@
+"""Build the course as a JupyterLite site: JupyterLab and a Python kernel (Pyodide) in the browser.
+
+    .venv/bin/python tools/course_site.py          # -> .course/site/ ; serve it: python3 -m http.server -d .course/site
+
+The site holds the notebooks (with images/ beside them, as the notebooks link it), a cnnlib wheel
+built from this checkout (the bundled MNIST subset is inside it) and wheels of ipywidgets and comm,
+indexed for piplite, so that in the browser ``%pip install cnnlib`` installs the course's own
+library. The build runs offline (jupyterlite-core and jupyterlite-pyodide-kernel, the ``site``
+extra). What does not come with the site: the Pyodide runtime itself and its numpy, matplotlib and
+scipy packages are fetched by the student's browser from Pyodide's CDN on first use, and Keras
+(notebook 07) does not exist for Pyodide at all.
+"""
+
+import argparse
+import importlib.metadata
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT_DIR = ROOT / ".course" / "site"
+WORK_DIR = ROOT / ".course" / "site-build"
+# Pure-Python wheels the notebooks need in Pyodide besides cnnlib (numpy and matplotlib are Pyodide's own).
+EXTRA_WHEELS = ["ipywidgets", "comm"]
+# What the wheel's build needs from the checkout (built in a copy, so the checkout gets no build/ folder).
+PACKAGE_FILES = ["pyproject.toml", "README.md", "LICENSE", "cnnlib"]
+
+
+def run(cmd: list) -> None:
+    """Run a command quietly; on failure raise with what it printed."""
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} ... failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+
+
+def build_wheels(wheel_dir: Path) -> list:
+    """cnnlib's wheel from this checkout plus ipywidgets and comm as installed here; return the paths."""
+    shutil.rmtree(wheel_dir, ignore_errors=True)
+    wheel_dir.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in PACKAGE_FILES:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, Path(tmp) / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                shutil.copy2(src, Path(tmp) / name)
+        run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", tmp, "-w", str(wheel_dir)])
+    pins = [f"{name}=={importlib.metadata.version(name)}" for name in EXTRA_WHEELS]
+    run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", *pins,
+         "-d", str(wheel_dir)])
+    wheels = sorted(wheel_dir.glob("*.whl"))
+    if not any(w.name.startswith("cnnlib-") for w in wheels):
+        raise RuntimeError(f"no cnnlib wheel was built into {wheel_dir}")
+    return wheels
+
+
+def stage_contents(content_dir: Path) -> Path:
+    """The files students see: notebooks/ and images/ (the notebooks link ../images/)."""
+    shutil.rmtree(content_dir, ignore_errors=True)
+    shutil.copytree(ROOT / "notebooks", content_dir / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "images", content_dir / "images")
+    return content_dir
+
+
+def build_site(out_dir: Path = OUT_DIR, work_dir: Path = WORK_DIR) -> Path:
+    """Build the JupyterLite site into out_dir (replacing it); return out_dir."""
+    if importlib.util.find_spec("jupyterlite_core") is None:
+        raise RuntimeError("jupyterlite-core is not installed: pip install -e '.[site]' (or python3 course.py site)")
+    wheels = build_wheels(work_dir / "wheels")
+    content = stage_contents(work_dir / "content")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work_dir),
+           "--output-dir", str(out_dir), "--contents", str(content), "--no-sourcemaps",
+           "--apps", "lab", "--apps", "notebook", *[arg for w in wheels for arg in ("--piplite-wheels", str(w))]]
+    result = subprocess.run(cmd, cwd=work_dir, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"jupyter lite build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    if not (out_dir / "files" / "notebooks").is_dir():
+        raise RuntimeError(f"the site in {out_dir} holds no notebooks/")
+    # JupyterLab in the browser resolves a notebook's ../images/x.png against the site's root.
+    shutil.copytree(ROOT / "images", out_dir / "images")
+    return out_dir
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Build the course as a JupyterLite site into "
+                                     f"{OUT_DIR.relative_to(ROOT)}/ (offline).")
+    parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        site = build_site()
+    except (RuntimeError, subprocess.CalledProcessError) as err:
+        print(f"site: {err}", file=sys.stderr)
+        return 1
+    print(f"JupyterLite site in {site} ({time.perf_counter() - start:.0f} s). Serve it with\n"
+          f"    python3 -m http.server -d {site}\n"
+          "and open http://localhost:8000/lab/index.html (the Pyodide runtime loads from its CDN in the browser).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
