@@ -14,7 +14,8 @@ byte for byte. The choice per cell (reveal.js: slide, subslide, fragment, skip, 
 - the set-up cell (the notebook's first code cell: imports, seeds) and code without output are
   skipped; other code comes in as a fragment under its explanation;
 - in the exercises the prompts stay, the code cells (stubs and checks) are skipped;
-- the navigation cells are make_navigation's and carry no slide metadata (the decks drop them).
+- the navigation cells are make_navigation's and carry no slide metadata (the decks drop them);
+  make_install_cell's cell is skipped.
 
 OVERRIDES holds the cells chosen by hand against these rules, keyed by the first line of their source.
 """
@@ -29,8 +30,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 NAV_KEY = "cnnlib_nav"
+INSTALL_KEY = "cnnlib_install"  # tools/make_install_cell.py's cell: never a slide
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
-LOCKED = {"03": Path("/tmp/flags/nb-03-free")}  # touched only once this flag exists
 
 # notebook number -> {first line of the cell's source: slide type}
 OVERRIDES = {
@@ -71,6 +72,9 @@ def slide_types(nb, number: str) -> list:
         if cell.metadata.get(NAV_KEY):
             types.append(None)
             continue
+        if cell.metadata.get(INSTALL_KEY):
+            types.append("skip")
+            continue
         line = first_line(cell)
         if cell.cell_type == "markdown" and line.startswith("## "):
             in_exercises = line.lower().startswith("## exercises")
@@ -105,9 +109,6 @@ def main(argv=None) -> int:
     stale = []
     for path in paths:
         number = path.name[:2]
-        if number in LOCKED and not LOCKED[number].exists():
-            print(f"{path.name}: left alone until {LOCKED[number]} exists")
-            continue
         new_text, old_text = with_slide_metadata(path)
         if new_text == old_text:
             continue
