@@ -1,0 +1,155 @@
+"""The drawing demo in a real browser: JupyterLab + Chromium, a "1" drawn with the mouse.
+
+tools/jupyterlab_session.py starts JupyterLab on a temporary directory (``widgets_lab``) and
+opens Debian's Chromium (``chromium_page``); this test adds a small notebook of its own to that
+directory: it trains the pooling CNN (3 epochs) and the kernel net (a few iterations) and shows
+``draw_a_digit``. Playwright presses the mouse on the ipycanvas canvas, drags it down and lets go:
+the prediction shown next to the canvas must change from "draw a digit" to both networks' answers,
+and the picture of the maps and bars must be redrawn. Screenshot: pytest's temporary folder.
+
+Run as a script, it draws a 1, a 7 and a 0 with the mouse, prints what the demo shows for each,
+and saves the screenshot of the demo to images/draw_a_digit.png::
+
+    python tests/test_browser_drawing.py [--iterations 25]
+
+Skipped only where Chromium is missing at /usr/bin/chromium (``python3 course.py test``
+installs it where it can).
+"""
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("jupyterlab_session", ROOT / "tools" / "jupyterlab_session.py")
+session = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(session)
+
+pytestmark = pytest.mark.skipif(not session.CHROMIUM.exists(), reason=f"Chromium not found at {session.CHROMIUM} "
+                                "(install it with: apt-get install chromium)")
+
+NOTEBOOK = "drawing.ipynb"
+PREDICTION = ".cnnlib-drawing-prediction"
+
+# Strokes in canvas pixels (280 x 280), as a student might draw them.
+DIGITS = {
+    "1": [[(150, 50), (140, 240)]],
+    "7": [[(90, 60), (200, 60)], [(200, 60), (150, 240)]],
+    "0": [[(140 + 60 * s, 140 - 90 * c) for s, c in
+           [(0, 1), (0.5, 0.87), (0.87, 0.5), (1, 0), (0.87, -0.5), (0.5, -0.87), (0, -1), (-0.5, -0.87),
+            (-0.87, -0.5), (-1, 0), (-0.87, 0.5), (-0.5, 0.87), (0, 1)]]],
+}
+
+
+def notebook_cells(kernel_iterations):
+    return [f"""\
+from cnnlib.data import load_mnist
+from cnnlib.networks import train_kernel_net, train_pooling_net
+from cnnlib.widgets_drawing import draw_a_digit
+
+(x_train, y_train), _ = load_mnist(n_train=1000)
+pooling_net, _ = train_pooling_net(x_train, y_train, progress=None)
+kernel_net, _ = train_kernel_net(x_train, y_train, iterations={kernel_iterations}, progress=None)
+demo = draw_a_digit({{"pooling CNN": (pooling_net, True), "kernel net": (kernel_net, False)}})
+demo"""]
+
+
+def write_notebook(path, kernel_iterations):
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell(source) for source in notebook_cells(kernel_iterations)]
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    nbformat.write(nb, path)
+
+
+def open_demo(page, url):
+    """Open the notebook, run it, wait until the demo shows its picture; return the demo's locator."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.locator(".jp-Notebook").first.wait_for()
+    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()  # fold the file browser
+    expect(page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle"))).to_have_count(1)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    demo = page.locator(".cnnlib-widget")
+    expect(demo.locator(PREDICTION)).to_have_text("draw a digit", timeout=60_000)
+    expect(demo.locator("img").last).to_have_attribute("src", re.compile(r"^(blob|data):"))
+    return demo
+
+
+def draw(page, demo, strokes, steps=12):
+    """Draw strokes on the demo's canvas with the mouse (press, drag in steps, release)."""
+    box = demo.locator("canvas").first.bounding_box()
+    for stroke in strokes:
+        (x0, y0), rest = stroke[0], stroke[1:]
+        page.mouse.move(box["x"] + x0, box["y"] + y0)
+        page.mouse.down()
+        for x, y in rest:
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=steps)
+        page.mouse.up()
+
+
+def shown_prediction(page, demo, before):
+    """Wait until the prediction text differs from ``before``; return it (one line per network)."""
+    page.wait_for_function("([el, before]) => el.innerText !== before && el.innerText.includes('kernel net')",
+                           arg=[demo.locator(PREDICTION).element_handle(), before])
+    return demo.locator(PREDICTION).inner_text()
+
+
+def test_a_stroke_drawn_with_the_mouse_changes_the_prediction(tmp_path):
+    from playwright.sync_api import expect
+
+    with session.widgets_lab(tmp_path / "lab") as url, session.chromium_page(tmp_path / "chromium") as page:
+        write_notebook(tmp_path / "lab" / "work" / NOTEBOOK, kernel_iterations=5)
+        demo = open_demo(page, url.replace("widgets.ipynb", NOTEBOOK))
+        picture = demo.locator("img").last
+        before_src = picture.get_attribute("src")
+        draw(page, demo, DIGITS["1"])
+        text = shown_prediction(page, demo, "draw a digit")
+        assert re.fullmatch(r"pooling CNN: \d \(\d+%\)\s+kernel net: \d \(\d+%\)", text.strip()), text
+        expect(picture).not_to_have_attribute("src", before_src)
+        shot = tmp_path / "draw_a_digit.png"
+        session.screenshot(page, shot)
+        assert shot.stat().st_size > 10_000  # a real page, not an empty one
+
+
+def record(kernel_iterations, screenshot_path):
+    """Draw each of DIGITS with the mouse; print what the demo shows; screenshot the last one (a 1 again)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        with session.widgets_lab(tmp / "lab") as url, session.chromium_page(tmp / "chromium") as page:
+            write_notebook(tmp / "lab" / "work" / NOTEBOOK, kernel_iterations)
+            demo = open_demo(page, url.replace("widgets.ipynb", NOTEBOOK))
+            for label, strokes in list(DIGITS.items()) + [("7", DIGITS["7"])]:
+                demo.get_by_role("button", name="Clear").click()
+                page.wait_for_function("el => el.innerText === 'draw a digit'",
+                                       arg=demo.locator(PREDICTION).element_handle())
+                draw(page, demo, strokes)
+                text = shown_prediction(page, demo, "draw a digit")
+                print(f"drawn {label}: " + " | ".join(text.split("\n")))
+            page.wait_for_timeout(500)  # the picture's PNG decoded
+            demo.scroll_into_view_if_needed()
+            session.screenshot(page, screenshot_path)
+            from PIL import Image
+            box = demo.bounding_box()
+            with Image.open(screenshot_path) as img:  # only the demo, with a margin
+                img.crop((max(0, box["x"] - 10), max(0, box["y"] - 10), box["x"] + box["width"] + 10,
+                          box["y"] + box["height"] + 10)).save(screenshot_path)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Draw digits in the demo with the mouse; save the screenshot.")
+    parser.add_argument("--iterations", type=int, default=25, help="kernel net iterations (notebook 09: 25)")
+    parser.add_argument("--out", default=str(ROOT / "images" / "draw_a_digit.png"))
+    args = parser.parse_args()
+    record(args.iterations, Path(args.out))
+    sys.exit(0)
