@@ -264,15 +264,18 @@ class DrawingDemo(PictureWidget):
         return mnist_preprocess(drawing) if has_ink(drawing) else np.zeros((FRAME, FRAME))
 
     def update_prediction(self):
-        """Preprocess the drawing, run every network, redraw the input, the maps and the bars."""
+        """Preprocess the drawing, run every network, show the answers, the input, then the maps and bars.
+
+        The big picture goes last: once the browser shows it, the other parts are up to date too.
+        """
         x = self.image()
         self.state = drawing_state(self.nets, x, drawn=bool(self.strokes))
-        self.show_state(self.state, DrawingFigure)
-        self.input_view.value = input_png(x)
         if self.strokes:
             self.status.value = "<br>".join(describe_prediction(v) for v in self.state.views)
         else:
             self.status.value = "draw a digit"
+        self.input_view.value = input_png(x)
+        self.show_state(self.state, DrawingFigure)
 
     def describe(self):
         return f"{', '.join(self.nets)}; {len(self.strokes)} strokes"

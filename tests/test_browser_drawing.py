@@ -7,7 +7,7 @@ directory: it trains the pooling CNN (3 epochs) and the kernel net (a few iterat
 the prediction shown next to the canvas must change from "draw a digit" to both networks' answers,
 and the picture of the maps and bars must be redrawn. Screenshot: pytest's temporary folder.
 
-Run as a script, it draws a 1, a 7 and a 0 with the mouse, prints what the demo shows for each,
+Run as a script, it draws a 1, a 7, a 0 and a 4 with the mouse, prints what the demo shows for each,
 and saves the screenshot of the demo to images/draw_a_digit.png::
 
     python tests/test_browser_drawing.py [--iterations 25]
@@ -41,6 +41,7 @@ DIGITS = {
     "0": [[(140 + 60 * s, 140 - 90 * c) for s, c in
            [(0, 1), (0.5, 0.87), (0.87, 0.5), (1, 0), (0.87, -0.5), (0.5, -0.87), (0, -1), (-0.5, -0.87),
             (-0.87, -0.5), (-1, 0), (-0.87, 0.5), (-0.5, 0.87), (0, 1)]]],
+    "4": [[(170, 50), (80, 170), (210, 170)], [(170, 50), (170, 240)]],
 }
 
 
@@ -83,21 +84,25 @@ def open_demo(page, url):
 
 
 def draw(page, demo, strokes, steps=12):
-    """Draw strokes on the demo's canvas with the mouse (press, drag in steps, release)."""
+    """Draw strokes on the demo's canvas with the mouse (press, drag in steps, release), waiting after each
+    stroke until the demo's picture is redrawn (it is updated last, after the prediction and the input)."""
+    from playwright.sync_api import expect
+
     box = demo.locator("canvas").first.bounding_box()
+    picture = demo.locator("img").last
     for stroke in strokes:
+        before = picture.get_attribute("src")
         (x0, y0), rest = stroke[0], stroke[1:]
         page.mouse.move(box["x"] + x0, box["y"] + y0)
         page.mouse.down()
         for x, y in rest:
             page.mouse.move(box["x"] + x, box["y"] + y, steps=steps)
         page.mouse.up()
+        expect(picture).not_to_have_attribute("src", before)
 
 
-def shown_prediction(page, demo, before):
-    """Wait until the prediction text differs from ``before``; return it (one line per network)."""
-    page.wait_for_function("([el, before]) => el.innerText !== before && el.innerText.includes('kernel net')",
-                           arg=[demo.locator(PREDICTION).element_handle(), before])
+def shown_prediction(demo):
+    """The prediction shown next to the canvas, one line per network."""
     return demo.locator(PREDICTION).inner_text()
 
 
@@ -109,8 +114,9 @@ def test_a_stroke_drawn_with_the_mouse_changes_the_prediction(tmp_path):
         demo = open_demo(page, url.replace("widgets.ipynb", NOTEBOOK))
         picture = demo.locator("img").last
         before_src = picture.get_attribute("src")
+        expect(demo.locator(PREDICTION)).to_have_text("draw a digit")
         draw(page, demo, DIGITS["1"])
-        text = shown_prediction(page, demo, "draw a digit")
+        text = shown_prediction(demo)
         assert re.fullmatch(r"pooling CNN: \d \(\d+%\)\s+kernel net: \d \(\d+%\)", text.strip()), text
         expect(picture).not_to_have_attribute("src", before_src)
         shot = tmp_path / "draw_a_digit.png"
@@ -119,20 +125,24 @@ def test_a_stroke_drawn_with_the_mouse_changes_the_prediction(tmp_path):
 
 
 def record(kernel_iterations, screenshot_path):
-    """Draw each of DIGITS with the mouse; print what the demo shows; screenshot the last one (a 1 again)."""
+    """Draw each of DIGITS with the mouse, then the 7 again; print what the demo shows for each; save a
+    screenshot of the demo with the 7."""
     import tempfile
+
+    from playwright.sync_api import expect
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         with session.widgets_lab(tmp / "lab") as url, session.chromium_page(tmp / "chromium") as page:
             write_notebook(tmp / "lab" / "work" / NOTEBOOK, kernel_iterations)
             demo = open_demo(page, url.replace("widgets.ipynb", NOTEBOOK))
-            for label, strokes in list(DIGITS.items()) + [("7", DIGITS["7"])]:
-                demo.get_by_role("button", name="Clear").click()
-                page.wait_for_function("el => el.innerText === 'draw a digit'",
-                                       arg=demo.locator(PREDICTION).element_handle())
+            for i, (label, strokes) in enumerate(list(DIGITS.items()) + [("7", DIGITS["7"])]):
+                if i:
+                    before = demo.locator("img").last.get_attribute("src")
+                    demo.get_by_role("button", name="Clear").click()
+                    expect(demo.locator("img").last).not_to_have_attribute("src", before)  # cleared, redrawn
                 draw(page, demo, strokes)
-                text = shown_prediction(page, demo, "draw a digit")
+                text = shown_prediction(demo)
                 print(f"drawn {label}: " + " | ".join(text.split("\n")))
             page.wait_for_timeout(500)  # the picture's PNG decoded
             demo.scroll_into_view_if_needed()
