@@ -35,8 +35,13 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 
 # notebook number -> {first line of the cell's source: slide type}
 OVERRIDES = {
-    "00": {},
-    "01": {},
+    "04": {
+        # introduces a plotting helper whose code is skipped: nothing to show
+        "A small drawing helper for this notebook: it shows a few matrices side by side as heatmaps, with every value":
+            "skip",
+        'def correlate2d_loops(image, kernel, mode="valid"):': "fragment",  # the loops are the lesson
+    },
+    "06": {"class SketchLayer:": "fragment"},  # the layer idea itself, though it prints nothing
 }
 
 
