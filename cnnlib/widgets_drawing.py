@@ -278,7 +278,8 @@ class DrawingDemo(PictureWidget):
         self.show_state(self.state, DrawingFigure)
 
     def describe(self):
-        return f"{', '.join(self.nets)}; {len(self.strokes)} strokes"
+        n = len(self.strokes)
+        return f"{', '.join(self.nets)}; {n} stroke{'' if n == 1 else 's'}"
 
 
 def draw_a_digit(nets, canvas_size=280, line_width=None):

@@ -5,7 +5,8 @@ opens Debian's Chromium (``chromium_page``); this test adds a small notebook of 
 directory: it trains the pooling CNN (3 epochs) and the kernel net (a few iterations) and shows
 ``draw_a_digit``. Playwright presses the mouse on the ipycanvas canvas, drags it down and lets go:
 the prediction shown next to the canvas must change from "draw a digit" to both networks' answers,
-and the picture of the maps and bars must be redrawn. Screenshot: pytest's temporary folder.
+and the picture of the maps and bars must be redrawn; Undo brings back "draw a digit". Screenshot:
+pytest's temporary folder.
 
 Run as a script, it draws a 1, a 7, a 0 and a 4 with the mouse, prints what the demo shows for each,
 and saves the screenshot of the demo to images/draw_a_digit.png::
@@ -122,6 +123,9 @@ def test_a_stroke_drawn_with_the_mouse_changes_the_prediction(tmp_path):
         shot = tmp_path / "draw_a_digit.png"
         session.screenshot(page, shot)
         assert shot.stat().st_size > 10_000  # a real page, not an empty one
+
+        demo.get_by_role("button", name="Undo").click()
+        expect(demo.locator(PREDICTION)).to_have_text("draw a digit")
 
 
 def record(kernel_iterations, screenshot_path):
