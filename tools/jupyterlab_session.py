@@ -148,8 +148,9 @@ def widgets_lab(tmp_dir: Path):
 @contextmanager
 def chromium_page(profile_dir: Path):
     """A Playwright page in headless Chromium (/usr/bin/chromium) with a fresh profile."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)  # expect's own default is 5 s: too short for a busy machine
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile_dir), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
