@@ -86,14 +86,14 @@ def test_site_opens_a_notebook_offline(served_site, tmp_path):
 
         panel = page.locator(".jp-NotebookPanel").first
         expect(panel.locator(".jp-RenderedMarkdown h1").first).to_contain_text("01 · Weight sharing", timeout=60_000)
-        expect(panel.locator(".jp-CodeCell").first).to_be_visible()
+        expect(panel.locator(".jp-CodeCell").first).to_be_visible(timeout=30_000)
         figure = panel.locator(".jp-OutputArea-output img").first
         for _ in range(40):  # JupyterLab draws only the cells in view: scroll until a stored figure shows
             if figure.count() and figure.is_visible():
                 break
             panel.locator(".jp-WindowedPanel-outer").first.evaluate("el => el.scrollBy(0, el.clientHeight * 0.8)")
             page.wait_for_timeout(150)
-        expect(figure).to_be_visible()
+        expect(figure).to_be_visible(timeout=30_000)
         assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
         page.wait_for_timeout(3_000)  # give the kernel time to try to start
         page.screenshot(path=str(tmp_path / "jupyterlite.png"))

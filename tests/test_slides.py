@@ -30,6 +30,7 @@ def _load(name):
 
 slides = _load("course_slides")
 CHROMIUM = Path("/usr/bin/chromium")
+TIMEOUT_MS = 30_000  # a busy 2-core machine can be slow; every wait below is for something that must happen
 NPM_READY = all((slides.NPM_DIR / "node_modules" / entry[0]).exists() for entry in slides.VENDORED)
 
 
@@ -105,14 +106,14 @@ def test_deck_renders_offline_and_advances(served, tmp_path):
         page.on("response", lambda r: local_failures.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{base}/decks/{deck.name}")
-        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=20_000)
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=TIMEOUT_MS)
 
         current = page.locator(".reveal .slides section.present").last
-        expect(current.locator("h1")).to_contain_text("01 · Weight sharing")
+        expect(current.locator("h1")).to_contain_text("01 · Weight sharing", timeout=TIMEOUT_MS)
         first = page.evaluate("JSON.stringify(Reveal.getIndices())")
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(f"JSON.stringify(Reveal.getIndices()) !== '{first}'", timeout=5_000)
-        expect(page.locator(".reveal .slides section.present").last.locator("h1")).to_have_count(0)
+        page.wait_for_function(f"JSON.stringify(Reveal.getIndices()) !== '{first}'", timeout=TIMEOUT_MS)
+        expect(page.locator(".reveal .slides section.present").last.locator("h1")).to_have_count(0, timeout=TIMEOUT_MS)
 
         # The first figure slide: the picture is there, decoded, and readable (wider than half the slide).
         figure = slides.show_first_figure(page)

@@ -203,7 +203,7 @@ def show_first_figure(page, selector: str = "img"):
     if not page.evaluate(_GO_TO_IMAGE, selector):
         raise RuntimeError(f"no slide holds an image matching {selector!r}")
     image = page.locator(".reveal .slides section.present " + selector).first
-    image.wait_for(state="visible", timeout=10_000)
+    image.wait_for(state="visible", timeout=30_000)
     page.wait_for_timeout(300)  # reveal.js scales the slide after it becomes current
     return image
 
@@ -218,7 +218,7 @@ def screenshot_example(deck: Path, png: Path = EXAMPLE_PNG) -> Path:
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                    else route.abort())
         page.goto(deck.as_uri())
-        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=20_000)
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
         show_first_figure(page, ".jp-OutputArea-output img")
         png.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(png))
