@@ -25,8 +25,8 @@ EXTRAS = {
     "test": "pytest, nbval, Playwright and threadpoolctl",
 }
 FIRST_INSTALL = {
-    frozenset({"course"}): "about 2 minutes and 850 MB the first time",
-    frozenset({"course", "test"}): "about 2-3 minutes and 1 GB the first time",
+    frozenset({"course"}): "about 1-2 minutes and 850 MB the first time",
+    frozenset({"course", "test"}): "about 1-2 minutes and 1 GB the first time",
     frozenset({"test"}): "under a minute",
 }
 MIN_PIP = (23, 0)  # editable installs from pyproject.toml need pip >= 21.3; older Pythons ship older pips
