@@ -133,7 +133,10 @@ def test_a_real_sigint_stops_training_with_one_line(old_weights):
     path, before = old_weights
     proc = subprocess.Popen([sys.executable, "-m", "cnnlib", "train", "kernel", "--iterations", "300",
                              "--save", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                            # A terminal's Ctrl-C: undo an ignored SIGINT inherited from whoever started the
+                            # tests (a background job, nohup, some CI runners); Python would keep ignoring it.
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert "MNIST source" in proc.stderr.readline()  # printed just before training starts
         proc.send_signal(signal.SIGINT)
