@@ -6,6 +6,8 @@
     python3 course.py test [pytest options]      # every test: library, notebooks (two BLAS kernels), browser
     python3 course.py check-kernels NOTEBOOK...  # strict nbval on several BLAS kernels x 1 and 2 threads
     python3 course.py setup                      # only install (course and test packages)
+    python3 course.py slides [01 04 ...]         # reveal.js decks of the notebooks, offline, in .course/slides/
+    python3 course.py site                       # the course as a JupyterLite site in .course/site/
 
 The first run creates a virtual environment in ``.venv`` next to this file and installs ``cnnlib`` with the
 course packages (``lab``) or the course and test packages (``test``); later runs reinstall only when
@@ -43,7 +45,7 @@ CHROMIUM = jupyterlab_session.CHROMIUM  # what the browser test drives
 NBVAL = ["-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
          "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-o", "junit_family=xunit1"]
 EXTRAS = {"lab": {"course"}, "reset": set(), "test": {"course", "test"}, "setup": {"course", "test"},
-          "check-kernels": {"course", "test"}}
+          "check-kernels": {"course", "test"}, "slides": {"course"}, "site": {"course", "site"}}
 
 
 def course_env() -> dict[str, str]:
@@ -278,6 +280,9 @@ def main(argv: list[str]) -> int:
         return test(python, args)
     if command == "check-kernels":
         return check_kernels(python, args)
+    if command in ("slides", "site"):  # tools/course_slides.py, tools/course_site.py
+        return subprocess.call([str(python), str(ROOT / "tools" / f"course_{command}.py"), *args], cwd=ROOT,
+                               env=course_env())
     return 0
 
 
