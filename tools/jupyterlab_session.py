@@ -127,22 +127,33 @@ def widgets_lab(tmp_dir: Path):
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
                JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), JUPYTER_CONFIG_DIR=str(dirs["config"]),
                JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), MPLBACKEND="Agg")
-    port, token = free_port(), secrets.token_hex(16)
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-               "--LabApp.extension_manager=readonly"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # containers and CI machines often run as root
-    base = f"http://127.0.0.1:{port}"
-    with open(tmp_dir / "jupyterlab.log", "w") as log:
-        proc = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+    token = secrets.token_hex(16)
+    log_path = tmp_dir / "jupyterlab.log"
+    for attempt in range(5):
+        # A port found free can be taken before JupyterLab binds it (kernels of a concurrent test run open
+        # ports all the time): JupyterLab then exits at once saying so, and we try another port.
+        port = free_port()
+        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                   f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+                   f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                   "--LabApp.extension_manager=readonly"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            command.append("--allow-root")  # containers and CI machines often run as root
+        base = f"http://127.0.0.1:{port}"
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
         try:
             wait_for_server(f"{base}/api/status?token={token}", proc)
-            yield f"{base}/lab/tree/widgets.ipynb?token={token}"
-        finally:
-            stop_server(proc, base, token)
+        except RuntimeError:
+            if attempt < 4 and f"port {port} is not available" in log_path.read_text():
+                continue
+            raise
+        break
+    try:
+        yield f"{base}/lab/tree/widgets.ipynb?token={token}"
+    finally:
+        stop_server(proc, base, token)
 
 
 @contextmanager
