@@ -44,7 +44,7 @@ MY_NOTEBOOKS = ROOT / "my_notebooks"
 CHROMIUM = jupyterlab_session.CHROMIUM  # what the browser test drives
 NBVAL = ["-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
          "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-o", "junit_family=xunit1"]
-EXTRAS = {"lab": {"course"}, "reset": set(), "test": {"course", "test"}, "setup": {"course", "test"},
+EXTRAS = {"lab": {"course"}, "reset": set(), "test": {"course", "test", "site"}, "setup": {"course", "test", "site"},
           "check-kernels": {"course", "test"}, "slides": {"course"}, "site": {"course", "site"}}
 
 

@@ -23,11 +23,15 @@ from pathlib import Path
 EXTRAS = {
     "course": "JupyterLab, scipy, Keras and jax",
     "test": "pytest, nbval, Playwright and threadpoolctl",
+    "site": "the JupyterLite builder (jupyterlite-core and its Pyodide kernel)",
 }
 FIRST_INSTALL = {
     frozenset({"course"}): "about 1-2 minutes and 850 MB the first time",
     frozenset({"course", "test"}): "about 1-2 minutes and 1 GB the first time",
+    frozenset({"course", "test", "site"}): "about 1-2 minutes and 1 GB the first time",
     frozenset({"test"}): "under a minute",
+    frozenset({"site"}): "under a minute",
+    frozenset({"test", "site"}): "under a minute",
 }
 MIN_PIP = (23, 0)  # editable installs from pyproject.toml need pip >= 21.3; older Pythons ship older pips
 
