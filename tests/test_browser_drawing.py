@@ -72,12 +72,7 @@ def open_demo(page, url):
     """Open the notebook, run it, wait until the demo shows its picture; return the demo's locator."""
     from playwright.sync_api import expect
 
-    page.goto(url)
-    page.locator(".jp-Notebook").first.wait_for()
-    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()  # fold the file browser
-    expect(page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle"))).to_have_count(1)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    session.open_and_run_all(page, url)
     demo = page.locator(".cnnlib-widget")
     expect(demo.locator(PREDICTION)).to_have_text("draw a digit", timeout=60_000)
     expect(demo.locator("img").last).to_have_attribute("src", re.compile(r"^(blob|data):"))

@@ -173,8 +173,8 @@ def chromium_page(profile_dir: Path):
             context.close()
 
 
-def run_widgets_notebook(page, url: str):
-    """Open the notebook, run all cells, wait until both widgets show a picture; return (stepper, explorer)."""
+def open_and_run_all(page, url: str) -> None:
+    """Open the notebook at ``url``, wait for its kernel, and run all cells from the Run menu."""
     from playwright.sync_api import expect
 
     page.goto(url)
@@ -184,6 +184,13 @@ def run_widgets_notebook(page, url: str):
     expect(page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle"))).to_have_count(1)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def run_widgets_notebook(page, url: str):
+    """Open the notebook, run all cells, wait until both widgets show a picture; return (stepper, explorer)."""
+    from playwright.sync_api import expect
+
+    open_and_run_all(page, url)
     widgets = page.locator(".cnnlib-widget")
     expect(widgets).to_have_count(2, timeout=60_000)
     for widget in (widgets.nth(0), widgets.nth(1)):

@@ -12,11 +12,13 @@ matplotlib and ipywidgets come as the platform has them). Only this cell is writ
 else in the file stays byte for byte.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_rewrite  # noqa: E402  (tools/notebook_rewrite.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -70,23 +72,7 @@ def with_install_cell(path: Path) -> tuple:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("numbers", nargs="*", help="two-digit notebook numbers (default: every notebook)")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook would change")
-    args = parser.parse_args(argv)
-    paths = [p for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) if not args.numbers or p.name[:2] in args.numbers]
-    stale = []
-    for path in paths:
-        new_text, old_text = with_install_cell(path)
-        if new_text != old_text:
-            stale.append(path.name)
-            if not args.check:
-                path.write_text(new_text, encoding="utf-8")
-                print(f"{path.name}: install cell written")
-    if args.check and stale:
-        print("install cell missing or out of date in: " + ", ".join(stale))
-        return 1
-    return 0
+    return notebook_rewrite.main(argv, __doc__.splitlines()[0], NOTEBOOKS, with_install_cell, "install cell")
 
 
 if __name__ == "__main__":

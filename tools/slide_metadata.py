@@ -20,12 +20,14 @@ byte for byte. The choice per cell (reveal.js: slide, subslide, fragment, skip, 
 OVERRIDES holds the cells chosen by hand against these rules, keyed by the first line of their source.
 """
 
-import argparse
 import re
 import sys
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_rewrite  # noqa: E402  (tools/notebook_rewrite.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -104,27 +106,7 @@ def with_slide_metadata(path: Path) -> tuple:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("numbers", nargs="*", help="two-digit notebook numbers (default: every notebook)")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook would change")
-    args = parser.parse_args(argv)
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    if args.numbers:
-        paths = [p for p in paths if p.name[:2] in args.numbers]
-    stale = []
-    for path in paths:
-        number = path.name[:2]
-        new_text, old_text = with_slide_metadata(path)
-        if new_text == old_text:
-            continue
-        stale.append(path.name)
-        if not args.check:
-            path.write_text(new_text, encoding="utf-8")
-            print(f"{path.name}: slide metadata written")
-    if args.check and stale:
-        print("slide metadata out of date in: " + ", ".join(stale))
-        return 1
-    return 0
+    return notebook_rewrite.main(argv, __doc__.splitlines()[0], NOTEBOOKS, with_slide_metadata, "slide metadata")
 
 
 if __name__ == "__main__":
