@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from exercise_asserts import assert_checker_says
+
 from cnnlib.exercises import (check_correlate2d, check_dense_backward, check_kernel_update_sign,
                               check_mse_grad, check_output_size, check_param_counts, check_tanh_dropout_backward,
                               check_weights_per_example, check_window_rows)
@@ -94,10 +96,7 @@ CASES = [
 @pytest.mark.parametrize("checker, answer, status, fragment", CASES,
                          ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
 def test_checker_names_the_slip(checker, answer, status, fragment):
-    result = checker(answer, quiet=True)
-    assert result.status == status, result.message
-    assert fragment in result.message, result.message
-    assert bool(result) == (status == "correct")
+    assert_checker_says(checker, answer, status, fragment)
 
 
 def test_climbing_update_reports_the_loss_going_up():

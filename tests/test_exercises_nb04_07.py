@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from exercise_asserts import assert_checker_says
+
 from cnnlib.conv import conv2d_backward, convolve2d, correlate2d
 from cnnlib.exercises import (check_cnnlib_kernel_layout, check_conv_backward, check_conv_input_grad,
                               check_conv_kernel_grad, check_convolve_via_rotation, check_dense_rows_to_keras,
@@ -164,9 +166,7 @@ CASES = [
 @pytest.mark.parametrize("checker, answer, status, fragment", CASES,
                          ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
 def test_checker_names_the_slip(checker, answer, status, fragment):
-    result = checker(answer, quiet=True)
-    assert result.status == status, result.message
-    assert fragment in result.message, result.message
+    assert_checker_says(checker, answer, status, fragment)
 
 
 def test_receptive_field_reference_is_measured_not_assumed():
