@@ -23,9 +23,9 @@ import time
 
 import numpy as np
 
-from cnnlib.kernel_net import build_kernel_net
-from cnnlib.networks import build_pooling_net
-from cnnlib.widgets_drawing import draw_a_digit
+from cnnlib.nets.kernel_net import build_kernel_net
+from cnnlib.nets.pooling_net import build_pooling_net
+from cnnlib.widgets.drawing import draw_a_digit
 
 
 def timed(fn, repeat):

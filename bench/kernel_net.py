@@ -6,7 +6,7 @@
     Too slow to run in full: a few iterations and one full test evaluation are
     timed and extrapolated to 300 iterations (the table says so).
 (b) cnnlib: the corrected net (``build_kernel_net()``, float32) and the faithful
-    one (``SeedKernelNet``, trained in float64 like the seed, evaluated in float32),
+    one (``FaithfulKernelNet``, trained in float64 like the seed, evaluated in float32),
     trained by ``cnnlib.train.fit`` and evaluated ``KERNEL_EVAL_BATCH_SIZE`` images at a time.
 (c) Keras 3 on the jax backend (CPU): Conv2D(16, 3x3, no bias, tanh) -> Dropout(0.5)
     -> Flatten -> Dense(10, softmax, no bias), SGD(lr = 2/128), the same schedule:
@@ -38,11 +38,21 @@ if "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.envi
 
 import numpy as np  # noqa: E402
 
-from cnnlib.data import load_mnist, to_float  # noqa: E402
-from cnnlib.kernel_net import (KERNEL_BATCH_SIZE, KERNEL_EVAL_BATCH_SIZE, KERNEL_LR, SeedKernelNet,  # noqa: E402
-                               build_kernel_net)
-from cnnlib.train import evaluate, fit  # noqa: E402
-
+from cnnlib.data import (
+    load_mnist,  # noqa: E402
+    to_float,  # noqa: E402
+)
+from cnnlib.nets.faithful_kernel_net import FaithfulKernelNet
+from cnnlib.nets.kernel_net import (
+    KERNEL_BATCH_SIZE,
+    KERNEL_EVAL_BATCH_SIZE,
+    KERNEL_LR,
+    build_kernel_net,
+)
+from cnnlib.train import (
+    evaluate,  # noqa: E402
+    fit,  # noqa: E402
+)
 
 # --------------------------------------------------------------------------- (a) the seed's code path
 
@@ -168,7 +178,7 @@ def main(argv=None):
                         help="iterations of the seed's code path to time (then extrapolated)")
     parser.add_argument("--no-keras", action="store_true", help="skip Keras")
     parser.add_argument("--faithful", action="store_true",
-                        help="also time cnnlib's faithful SeedKernelNet (float64, slower)")
+                        help="also time cnnlib's faithful FaithfulKernelNet (float64, slower)")
     args = parser.parse_args(argv)
     iters = args.iterations
     (x_train, y_train), (x_test, y_test) = load_mnist(n_train=1000)
@@ -177,13 +187,13 @@ def main(argv=None):
           f"numpy BLAS threads: {threads}, cores: {os.cpu_count()}", flush=True)
 
     seed = run_seed(x_train, y_train, x_test, y_test, args.seed_iterations)
-    check = SeedKernelNet(1)  # the faithful cnnlib net replays (a) exactly
+    check = FaithfulKernelNet(1)  # the faithful cnnlib net replays (a) exactly
     fit(check, to_float(x_train, dtype=np.float64), y_train, num_epochs=args.seed_iterations, batch_size=128,
         lr=KERNEL_LR, shuffle=False, drop_last=True, progress=None)
     diff = max(np.max(np.abs(check.params["kernels"] - seed["kernels"])),
                np.max(np.abs(check.params["w"] - seed["weights"])))
     print(f"(a) seed code path: {seed['iter_s']:.2f} s per iteration (mean of {args.seed_iterations}), "
-          f"test evaluation {seed['eval_s']:.2f} s; SeedKernelNet matches it to {diff:.1e}", flush=True)
+          f"test evaluation {seed['eval_s']:.2f} s; FaithfulKernelNet matches it to {diff:.1e}", flush=True)
 
     rows = [("(a) seed's code path*", seed["iter_s"], seed["iter_s"] * iters, seed["eval_s"], None)]
     corrected = run_cnnlib(x_train, y_train, x_test, y_test, iters, faithful=False)

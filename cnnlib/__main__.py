@@ -12,8 +12,8 @@ import argparse
 import sys
 
 from cnnlib._checks import SEED_LIMIT
-from cnnlib.networks import NETWORK_NAMES, default_epochs
-from cnnlib.weights import check_save_path
+from cnnlib.nets import NETWORK_NAMES, default_epochs
+from cnnlib.sequential import check_save_path
 
 _NETWORK_HELP = {
     "dense": "dense 784 -> 40 -> 10 that overfits 1,000 images",
@@ -80,7 +80,7 @@ def build_parser():
                        help="random seed for initialisation, dropout and shuffling (default: the network's)")
     train.add_argument("--save", metavar="PATH", default=None, type=_save_path,
                        help="write the trained weights to PATH (.npz is added if missing; loadable with "
-                            "cnnlib.network.load_weights). Checked before training; an existing file is "
+                            "cnnlib.sequential.load_weights). Checked before training; an existing file is "
                             "replaced only once the new one is complete")
     return parser
 
@@ -98,8 +98,8 @@ def main(argv=None):
 
 def _train(args):
     from cnnlib.data import describe_source, load_mnist
-    from cnnlib.network import save_weights
-    from cnnlib.networks import prepare_for, train_network
+    from cnnlib.nets import prepare_for, train_network
+    from cnnlib.sequential import save_weights
     from cnnlib.train import evaluate
 
     passes = args.iterations if args.iterations is not None else args.epochs

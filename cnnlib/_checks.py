@@ -252,3 +252,19 @@ def check_sizes(name, shape, example="(C, H, W)"):
     for size in shape:
         check_positive_int(f"every size in {name} {tuple(shape)}", size)
     return tuple(shape)
+
+
+def as_generator(rng):
+    """A ``numpy.random.Generator`` from ``rng``: a Generator (used as is), an int seed, or None (seed 0).
+
+    None gives seed 0 rather than fresh entropy, so that building a layer or a
+    network is reproducible unless a student asks otherwise.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng(0)
+    if not _is_int(rng) or not 0 <= rng < SEED_LIMIT:
+        raise ValueError(f"rng must be an int seed in 0..{SEED_LIMIT - 1} (2**32 - 1) or a numpy.random.Generator "
+                         f"(None: seed 0), got {rng!r} ({type(rng).__name__})")
+    return np.random.default_rng(int(rng))

@@ -26,9 +26,20 @@ dtypes: float32 and float64 are kept. ``out`` has the common dtype of ``x`` and
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from cnnlib._checks import (as_array, as_float_array, check_bias, check_choice, check_finite,
-                            check_kernel_size, check_ndim, check_nonempty, check_nonnegative_int,
-                            check_positive_int, check_shape, check_weights_match)
+from cnnlib._checks import (
+    as_array,
+    as_float_array,
+    check_bias,
+    check_choice,
+    check_finite,
+    check_kernel_size,
+    check_ndim,
+    check_nonempty,
+    check_nonnegative_int,
+    check_positive_int,
+    check_shape,
+    check_weights_match,
+)
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0):

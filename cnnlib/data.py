@@ -29,7 +29,13 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnlib._checks import as_array, check_choice, check_finite, check_ndim, check_number
+from cnnlib._checks import (
+    as_array,
+    check_choice,
+    check_finite,
+    check_ndim,
+    check_number,
+)
 
 SOURCES = ("bundled", "keras")
 SOURCE_ENV_VAR = "CNNLIB_MNIST_SOURCE"
@@ -208,3 +214,21 @@ def to_float(x, center=False, dtype=np.float32):
     if center:
         out -= dtype.type(0.5)
     return out
+
+
+def prepare_images(x, center=False, dtype=np.float32):
+    """Images for a network: uint8 (N, 28, 28) -> (N, 1, 28, 28) in [0, 1] (center: [-0.5, 0.5]).
+
+    Float images already of shape (N, 1, H, W) are returned as ``dtype`` unchanged otherwise;
+    None (no split given) is returned as None.
+    """
+    if x is None:
+        return None
+    x = np.asarray(x)
+    if x.ndim == 3 and x.dtype.kind in "ui":
+        return to_float(x, center=center, dtype=dtype)
+    if x.ndim == 4 and x.shape[1] == 1 and x.dtype.kind == "f":
+        check_finite("images x", x)
+        return x.astype(dtype, copy=False)
+    raise ValueError(f"expected raw images (N, 28, 28) of integers as load_mnist returns them, or floats "
+                     f"(N, 1, 28, 28); got dtype {x.dtype} and shape {x.shape}")

@@ -2,8 +2,15 @@
 
 import numpy as np
 
-from cnnlib._checks import (as_float_array, check_bias, check_finite, check_ndim, check_nonempty, check_shape,
-                            check_weights_match)
+from cnnlib._checks import (
+    as_float_array,
+    check_bias,
+    check_finite,
+    check_ndim,
+    check_nonempty,
+    check_shape,
+    check_weights_match,
+)
 
 
 def dense_forward(x, w, b):

@@ -1,4 +1,4 @@
-"""Layer classes: thin wrappers over the functional core, so a network is a list of layers.
+"""Every layer: the ``Layer`` interface, the shape-only layers and the layers with weights.
 
 Every layer has the same small interface::
 
@@ -20,22 +20,125 @@ Shapes follow the course convention: images ``(N, C, H, W)``, kernels
 Initialisation: layers with weights draw them from ``rng`` (a
 ``numpy.random.Generator``; an int is used as a seed, None means seed 0, so
 building a layer is always reproducible). The default is Glorot-uniform
-weights and zero biases, as Keras does; ``cnnlib.networks`` overwrites
+weights and zero biases, as Keras does; ``cnnlib.nets`` overwrites
 ``params`` with each seed notebook's own initialisation. Parameters are
 float32 unless ``dtype`` says otherwise (use float64 for gradient checks).
 """
 
 import numpy as np
 
-from cnnlib._checks import (check_choice, check_finite, check_float_dtype, check_kernel_size, check_nonnegative_int,
-                            check_positive_int, check_sizes)
-from cnnlib.activations import (relu_backward, relu_forward, sigmoid_backward, sigmoid_forward,
-                                tanh_backward, tanh_forward)
+from cnnlib._checks import (
+    as_array,
+    as_generator,
+    check_choice,
+    check_finite,
+    check_float_dtype,
+    check_kernel_size,
+    check_nonnegative_int,
+    check_positive_int,
+    check_sizes,
+)
+from cnnlib.activations import (
+    relu_backward,
+    relu_forward,
+    sigmoid_backward,
+    sigmoid_forward,
+    tanh_backward,
+    tanh_forward,
+)
 from cnnlib.conv import conv2d_backward, conv2d_forward, conv_output_size
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.dropout import check_drop_probability, dropout_backward, dropout_forward
-from cnnlib.layers_base import Flatten, Layer, Reshape, as_generator
-from cnnlib.pool import avgpool2d_backward, avgpool2d_forward, maxpool2d_backward, maxpool2d_forward
+from cnnlib.pool import (
+    avgpool2d_backward,
+    avgpool2d_forward,
+    maxpool2d_backward,
+    maxpool2d_forward,
+)
+
+
+class Layer:
+    """Base class: ``forward(x, training=False)``, ``backward(dout) -> dx``, ``params``, ``grads``.
+
+    ``params`` and ``grads`` are dicts of arrays by name ("w", "b"); a layer
+    without weights keeps them empty. ``forward`` stores what ``backward``
+    needs; ``backward`` uses the most recent ``forward``. Calling the layer,
+    ``layer(x)``, is ``layer.forward(x)`` in test mode.
+    """
+
+    def __init__(self):
+        self.params = {}
+        self.grads = {}
+        self._cache = None
+
+    def forward(self, x, training=False):
+        raise NotImplementedError
+
+    def backward(self, dout):
+        raise NotImplementedError
+
+    def __call__(self, x):
+        return self.forward(x, training=False)
+
+    def num_params(self):
+        """Number of trainable numbers in this layer."""
+        return int(sum(p.size for p in self.params.values()))
+
+    def _need_cache(self):
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward was called before forward")
+        return self._cache
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Flatten(Layer):
+    """``(N, d1, d2, ...) -> (N, d1*d2*...)``, keeping the sample axis (C, H, W order for images)."""
+
+    def forward(self, x, training=False):
+        x = as_array("x", x)
+        if x.ndim < 2:
+            raise ValueError(f"Flatten expects a batch (N, ...) with at least 2 axes, got shape {x.shape}")
+        self._cache = x.shape
+        return x.reshape(x.shape[0], -1)  # (N, C*H*W)
+
+    def backward(self, dout):
+        return np.reshape(dout, self._need_cache())  # (N, C, H, W)
+
+
+class Reshape(Layer):
+    """``(N, ...) -> (N, *shape)``: each sample gets ``shape`` (same number of values).
+
+    Seed 004 reshapes its conv maps to a column before its dense layer;
+    ``Reshape((6 * 26 * 26,))`` does that for a whole batch.
+    """
+
+    def __init__(self, shape):
+        super().__init__()
+        if isinstance(shape, (int, np.integer)):
+            shape = (shape,)
+        if not isinstance(shape, (tuple, list)) or not shape:
+            raise ValueError(f"Reshape shape must be an int or a tuple of positive ints, got {shape!r}")
+        self.shape = tuple(check_positive_int(f"every size in the Reshape shape {tuple(shape)}", s) for s in shape)
+
+    def forward(self, x, training=False):
+        x = as_array("x", x)
+        if x.ndim < 1:
+            raise ValueError("Reshape expects a batch (N, ...), got a scalar")
+        per_sample = int(np.prod(x.shape[1:]))
+        if per_sample != int(np.prod(self.shape)):
+            raise ValueError(f"Reshape to {self.shape} needs {int(np.prod(self.shape))} values per sample, "
+                             f"got x of shape {x.shape} ({per_sample} per sample)")
+        self._cache = x.shape
+        return x.reshape((x.shape[0],) + self.shape)  # (N, *shape)
+
+    def backward(self, dout):
+        return np.reshape(dout, self._need_cache())  # the input's shape
+
+    def __repr__(self):
+        return f"Reshape({self.shape})"
+
 
 __all__ = ["Layer", "Conv2D", "MaxPool2D", "AvgPool2D", "Dense", "Dropout", "Flatten", "Reshape",
            "Tanh", "Sigmoid", "ReLU", "glorot_uniform"]
@@ -65,7 +168,7 @@ class Conv2D(Layer):
     rng: Generator for the Glorot-uniform kernels (biases start at zero).
     input_grad: False for a network's first layer, whose input (the images) needs no
         gradient: ``backward`` then skips dx (about half of its work) and returns None.
-        The ``cnnlib.networks`` builders set it on their first layer.
+        The ``cnnlib.nets`` builders set it on their first layer.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, *, stride=1, padding=0, bias="kernel",

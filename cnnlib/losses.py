@@ -3,8 +3,15 @@ with respect to the prediction (same shape and dtype as the prediction)."""
 
 import numpy as np
 
-from cnnlib._checks import (as_float_array, check_finite, check_labels, check_ndim, check_nonempty, check_number,
-                            check_same_shape)
+from cnnlib._checks import (
+    as_float_array,
+    check_finite,
+    check_labels,
+    check_ndim,
+    check_nonempty,
+    check_number,
+    check_same_shape,
+)
 
 
 def one_hot(y, num_classes, dtype=np.float64):

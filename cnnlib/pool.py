@@ -17,8 +17,15 @@ valid a subgradient; we pick one rule and test it.)
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from cnnlib._checks import (as_float_array, check_choice, check_finite, check_ndim, check_nonempty,
-                            check_positive_int, check_shape)
+from cnnlib._checks import (
+    as_float_array,
+    check_choice,
+    check_finite,
+    check_ndim,
+    check_nonempty,
+    check_positive_int,
+    check_shape,
+)
 from cnnlib.conv import conv_output_size
 
 

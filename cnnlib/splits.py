@@ -9,8 +9,7 @@ The test split is not involved: it stays untouched until the very end.
 
 import numpy as np
 
-from cnnlib._checks import as_array, check_ndim
-from cnnlib.layers_base import as_generator
+from cnnlib._checks import as_array, as_generator, check_ndim
 
 
 def stratified_split(y, val_fraction=0.2, rng=0):

@@ -1,4 +1,4 @@
-"""Training loop, batched evaluation and prediction.
+"""Training loop, early stopping on a validation split, batched evaluation and prediction.
 
     history = fit(net, x_train, y_train, num_epochs=10, batch_size=32, lr=0.01,
                   x_test=x_test, y_test=y_test, callback=monitor)
@@ -22,13 +22,26 @@ Accuracy is always ``argmax(out, axis=1) == y``.
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
-from cnnlib._checks import as_array, check_callable, check_choice, check_finite, check_labels, check_positive_int
-from cnnlib.layers_base import as_generator
-from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
-from cnnlib.network import SGD
+from cnnlib._checks import (
+    as_array,
+    as_generator,
+    check_callable,
+    check_choice,
+    check_finite,
+    check_labels,
+    check_positive_int,
+)
+from cnnlib.losses import (
+    binary_cross_entropy,
+    mean_squared_error,
+    one_hot,
+    softmax_cross_entropy,
+)
+from cnnlib.optimizers import SGD
 from cnnlib.progress import make_progress
 
 LOSSES = ("softmax_cross_entropy", "binary_cross_entropy", "mean_squared_error")
@@ -64,6 +77,16 @@ class History:
 
     def __len__(self):
         return len(self.epoch)
+
+
+class TrainingRun(NamedTuple):
+    """What a ``train_*`` function of ``cnnlib.nets`` returns: the trained ``net`` and its ``History``.
+
+    It unpacks like a pair: ``net, history = train_dense_net(...)``.
+    """
+
+    net: object
+    history: History
 
 
 def _loss_function(loss, y, num_classes, dtype):
@@ -198,7 +221,7 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
     if optimizer is None:
         optimizer = SGD(lr)
     elif not callable(getattr(optimizer, "step", None)):
-        raise ValueError(f"optimizer must have a step(net) method (e.g. cnnlib.network.SGD(lr=0.01)), "
+        raise ValueError(f"optimizer must have a step(net) method (e.g. cnnlib.optimizers.SGD(lr=0.01)), "
                          f"got {type(optimizer).__name__} {optimizer!r}")
     else:
         check_callable("optimizer.step", optimizer.step, "taking the network", 1)
@@ -247,3 +270,61 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
     finally:
         bar.close()
     return history
+
+
+class _Stop(Exception):
+    """Raised by the callback to leave ``fit`` early."""
+
+
+@dataclass
+class EarlyStoppingResult:
+    """best_epoch: 1-based epoch whose weights were kept; best_val_accuracy: its validation accuracy;
+    stopped_epoch: the last epoch trained; history: one record per trained epoch."""
+
+    best_epoch: int
+    best_val_accuracy: float
+    stopped_epoch: int
+    history: History
+
+
+def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, **fit_kwargs):
+    """Train ``net`` for at most ``max_epochs``; stop ``patience`` epochs after the best validation
+    accuracy; leave ``net`` with the weights of that best epoch.
+
+    x: (N, ...) training inputs, y: (N,) labels; x_val, y_val: the validation split.
+    fit_kwargs go to ``cnnlib.train.fit`` (batch_size, optimizer or lr, loss, rng, ...);
+    not ``num_epochs``, ``x_test``/``y_test``, ``eval_every`` or ``record_every`` (set here).
+    Returns an ``EarlyStoppingResult``.
+    """
+    max_epochs = check_positive_int("max_epochs", max_epochs)
+    patience = check_positive_int("patience", patience)
+    taken = {"num_epochs", "x_test", "y_test", "eval_every", "record_every"} & set(fit_kwargs)
+    if taken:
+        raise ValueError(f"fit_early_stopping sets {', '.join(sorted(taken))} itself; remove them")
+    if x_val is None or y_val is None:
+        raise ValueError("fit_early_stopping needs a validation split: x_val and y_val, got None")
+    user_callbacks = fit_kwargs.pop("callback", None)
+    user_callbacks = [] if user_callbacks is None else (
+        list(user_callbacks) if isinstance(user_callbacks, (list, tuple)) else [user_callbacks])
+    history = History()
+    best = {"epoch": 0, "accuracy": -1.0, "weights": None}
+
+    def keep_best(record):
+        history.append(record)
+        for cb in user_callbacks:
+            cb(record)
+        epoch = int(record["epoch"])
+        if record["test_accuracy"] > best["accuracy"]:
+            best.update(epoch=epoch, accuracy=record["test_accuracy"],
+                        weights={k: p.copy() for k, p in net.named_parameters().items()})
+        elif epoch - best["epoch"] >= patience:
+            raise _Stop
+
+    try:
+        fit(net, x, y, num_epochs=max_epochs, x_test=x_val, y_test=y_val, callback=keep_best, **fit_kwargs)
+    except _Stop:
+        pass
+    for key, p in net.named_parameters().items():
+        p[...] = best["weights"][key]
+    return EarlyStoppingResult(best_epoch=best["epoch"], best_val_accuracy=best["accuracy"],
+                               stopped_epoch=int(history.epoch[-1]), history=history)

@@ -3,10 +3,24 @@
 import numpy as np
 import pytest
 
-from cnnlib.activations import (relu_backward, relu_forward, sigmoid_backward, sigmoid_forward, softmax,
-                                softmax_backward, softmax_forward, tanh_backward, tanh_forward)
+from cnnlib.activations import (
+    relu_backward,
+    relu_forward,
+    sigmoid_backward,
+    sigmoid_forward,
+    softmax,
+    softmax_backward,
+    softmax_forward,
+    tanh_backward,
+    tanh_forward,
+)
 from cnnlib.gradcheck import numerical_gradient, rel_error
-from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
+from cnnlib.losses import (
+    binary_cross_entropy,
+    mean_squared_error,
+    one_hot,
+    softmax_cross_entropy,
+)
 
 PAIRS = {
     "tanh": (tanh_forward, tanh_backward),

@@ -5,9 +5,13 @@ import re
 import numpy as np
 import pytest
 
-from cnnlib.kernel_net import SeedKernelNet, build_kernel_net
-from cnnlib.networks import (build_dense_net, build_layered_net, build_pooling_net, prepare_images, train_dense_net,
-                             train_kernel_net, train_network)
+from cnnlib.data import prepare_images
+from cnnlib.nets import train_network
+from cnnlib.nets.dense_net import build_dense_net, train_dense_net
+from cnnlib.nets.faithful_kernel_net import FaithfulKernelNet
+from cnnlib.nets.kernel_net import build_kernel_net, train_kernel_net
+from cnnlib.nets.layered_net import build_layered_net
+from cnnlib.nets.pooling_net import build_pooling_net
 
 BAD_SEEDS = [-1, 2**32, 2**40, 1.5, "0", True]
 IMAGES = np.zeros((4, 28, 28), np.uint8)
@@ -20,12 +24,12 @@ def _r(v):
 
 @pytest.mark.parametrize("seed", BAD_SEEDS, ids=repr)
 @pytest.mark.parametrize("build", [
-    lambda s: SeedKernelNet(seed=s), lambda s: build_kernel_net(s), lambda s: build_kernel_net(s, faithful=True),
+    lambda s: FaithfulKernelNet(seed=s), lambda s: build_kernel_net(s), lambda s: build_kernel_net(s, faithful=True),
     lambda s: train_dense_net(IMAGES, LABELS, seed=s, num_epochs=1),
     lambda s: train_kernel_net(IMAGES, LABELS, seed=s, iterations=1),
     lambda s: train_network("pooling", IMAGES, LABELS, seed=s, num_epochs=1),
     lambda s: train_network("layered", IMAGES, LABELS, seed=s, num_epochs=1),
-], ids=["SeedKernelNet", "build_kernel_net", "build_kernel_net-faithful", "train_dense_net", "train_kernel_net",
+], ids=["FaithfulKernelNet", "build_kernel_net", "build_kernel_net-faithful", "train_dense_net", "train_kernel_net",
         "train_network-pooling", "train_network-layered"])
 def test_seeds_outside_0_to_2_32_are_refused(build, seed):
     expected = rf"seed must be an int seed in 0\.\.4294967295 \(2\*\*32 - 1\), got {_r(seed)}"
@@ -53,11 +57,11 @@ def test_builders_refuse_bad_rngs(build, rng):
 ])
 def test_seed_kernel_net_refuses_nonsense_sizes_and_fixes(image_size, fixes, expected):
     with pytest.raises(ValueError, match=expected):
-        SeedKernelNet(image_size=image_size, fixes=fixes)
+        FaithfulKernelNet(image_size=image_size, fixes=fixes)
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.complex128, np.float16, "banana"], ids=str)
-@pytest.mark.parametrize("build", [lambda d: SeedKernelNet(dtype=d), lambda d: SeedKernelNet(eval_dtype=d),
+@pytest.mark.parametrize("build", [lambda d: FaithfulKernelNet(dtype=d), lambda d: FaithfulKernelNet(eval_dtype=d),
                                    lambda d: build_kernel_net(dtype=d),
                                    lambda d: build_kernel_net(faithful=True, dtype=d)],
                          ids=["dtype", "eval_dtype", "corrected", "faithful"])
@@ -69,7 +73,7 @@ def test_kernel_nets_refuse_non_float_dtypes(build, dtype):
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 @pytest.mark.parametrize("training", [True, False])
 def test_the_faithful_forward_refuses_nan_and_inf(bad, training):
-    net = SeedKernelNet(image_size=6)
+    net = FaithfulKernelNet(image_size=6)
     x = np.zeros((2, 1, 6, 6))
     x[1, 0, 3, 4] = bad
     with pytest.raises(ValueError, match=r"x must contain only finite numbers, got 1 NaN/inf value\(s\) in an array "

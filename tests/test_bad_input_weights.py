@@ -18,8 +18,7 @@ import numpy as np
 import pytest
 
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh
-from cnnlib.network import Sequential, load_weights, save_weights
-from cnnlib.weights import check_save_path
+from cnnlib.sequential import Sequential, check_save_path, load_weights, save_weights
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -222,7 +221,8 @@ def test_a_save_killed_mid_write_keeps_the_old_file(saved):
         import io, sys, time
         import numpy as np
         from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
-        from cnnlib.network import Sequential, save_weights
+        from cnnlib.sequential import Sequential
+        from cnnlib.sequential import save_weights
         real = np.savez
         def slow_savez(file, **arrays):  # write half of the file, then hang until killed
             buf = io.BytesIO()

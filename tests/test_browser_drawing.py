@@ -49,8 +49,9 @@ DIGITS = {
 def notebook_cells(kernel_iterations):
     return [f"""\
 from cnnlib.data import load_mnist
-from cnnlib.networks import train_kernel_net, train_pooling_net
-from cnnlib.widgets_drawing import draw_a_digit
+from cnnlib.nets.kernel_net import train_kernel_net
+from cnnlib.nets.pooling_net import train_pooling_net
+from cnnlib.widgets.drawing import draw_a_digit
 
 (x_train, y_train), _ = load_mnist(n_train=1000)
 pooling_net, _ = train_pooling_net(x_train, y_train, progress=None)

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from cnnlib.__main__ import main
-from cnnlib.network import load_weights, save_weights
-from cnnlib.networks import NETWORK_NAMES, build_dense_net
+from cnnlib.nets import NETWORK_NAMES
+from cnnlib.nets.dense_net import build_dense_net
+from cnnlib.sequential import load_weights, save_weights
 
 
 def run_cli(*args):
@@ -76,7 +77,7 @@ def test_bad_options_exit_2_with_a_message(args, message, capsys):
 def test_save_path_and_seed_are_checked_before_training(tmp_path, monkeypatch, capsys, args, message):
     (tmp_path / "sub.npz").mkdir()
     (tmp_path.parent / (tmp_path.name + ".npz")).mkdir(exist_ok=True)  # "{tmp}" + ".npz" is a folder too
-    monkeypatch.setattr("cnnlib.networks.train_network", _no_training)
+    monkeypatch.setattr("cnnlib.nets.train_network", _no_training)
     args = [a.format(tmp=tmp_path) for a in args]
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "dense", *args])
@@ -101,7 +102,7 @@ def old_weights(tmp_path):
 
 def test_ctrl_c_during_training_prints_one_line_and_exits_130(monkeypatch, capsys, old_weights):
     path, before = old_weights
-    monkeypatch.setattr("cnnlib.networks.train_network", _interrupted)
+    monkeypatch.setattr("cnnlib.nets.train_network", _interrupted)
     assert main(["train", "dense", "--save", str(path)]) == 130
     out, err = capsys.readouterr()
     assert out == ""
@@ -112,7 +113,7 @@ def test_ctrl_c_during_training_prints_one_line_and_exits_130(monkeypatch, capsy
 
 def test_ctrl_c_in_the_middle_of_saving_keeps_the_previous_file(monkeypatch, capsys, old_weights):
     path, before = old_weights
-    monkeypatch.setattr("cnnlib.networks.train_network", lambda *a, **k: (build_dense_net(5), None))
+    monkeypatch.setattr("cnnlib.nets.train_network", lambda *a, **k: (build_dense_net(5), None))
     real = np.savez
 
     def half_then_ctrl_c(file, **arrays):

@@ -4,8 +4,16 @@ import numpy as np
 import pytest
 import scipy.signal
 
-from cnnlib.conv import (conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_forward_naive,
-                         conv_output_size, convolve2d, correlate2d, image_sections)
+from cnnlib.conv import (
+    conv2d_backward,
+    conv2d_backward_naive,
+    conv2d_forward,
+    conv2d_forward_naive,
+    conv_output_size,
+    convolve2d,
+    correlate2d,
+    image_sections,
+)
 from cnnlib.gradcheck import numerical_gradient, rel_error
 
 # (N, C, H, W), (K, KH, KW), stride, padding

@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 
 from cnnlib.data import load_mnist
-from cnnlib.drawing import (area_resample_matrix, center_of_mass, drawing_to_mnist, has_ink, mnist_preprocess,
-                            strokes_to_image)
+from cnnlib.drawing import (
+    area_resample_matrix,
+    center_of_mass,
+    drawing_to_mnist,
+    has_ink,
+    mnist_preprocess,
+    strokes_to_image,
+)
 
 CANVAS = 280
 
@@ -130,15 +136,15 @@ def test_bad_images_name_what_they_got(image, match):
 # --------------------------------------------------------------------------- the widget, without a browser
 
 def demo_nets():
-    from cnnlib.kernel_net import build_kernel_net
-    from cnnlib.networks import build_pooling_net
+    from cnnlib.nets.kernel_net import build_kernel_net
+    from cnnlib.nets.pooling_net import build_pooling_net
 
     return {"pooling CNN": (build_pooling_net(0), True), "kernel net": (build_kernel_net(), False)}
 
 
 def test_drawing_state_runs_every_network_as_trained():
     from cnnlib.activations import softmax
-    from cnnlib.widgets_drawing import drawing_state
+    from cnnlib.widgets.drawing import drawing_state
 
     nets = demo_nets()
     x = drawing_to_mnist(one_stroke(), CANVAS)
@@ -159,7 +165,7 @@ def mouse(demo, event, x, y):
 
 
 def test_a_mouse_stroke_changes_the_prediction_and_nothing_is_printed(capsys):
-    from cnnlib.widgets_drawing import draw_a_digit
+    from cnnlib.widgets.drawing import draw_a_digit
 
     demo = draw_a_digit(demo_nets())
     assert repr(demo) == "DrawingDemo(pooling CNN, kernel net; 0 strokes)"
@@ -188,7 +194,7 @@ def test_a_mouse_stroke_changes_the_prediction_and_nothing_is_printed(capsys):
 
 
 def test_mouse_moves_without_a_press_draw_nothing():
-    from cnnlib.widgets_drawing import draw_a_digit
+    from cnnlib.widgets.drawing import draw_a_digit
 
     demo = draw_a_digit(demo_nets())
     mouse(demo, "mouse_move", 10, 10)
@@ -204,7 +210,7 @@ def test_mouse_moves_without_a_press_draw_nothing():
     (None, {"line_width": -1}, "line_width must be a finite number > 0"),
 ])
 def test_draw_a_digit_bad_input(nets, kwargs, match):
-    from cnnlib.widgets_drawing import draw_a_digit
+    from cnnlib.widgets.drawing import draw_a_digit
 
     with pytest.raises(ValueError, match=match):
         draw_a_digit(demo_nets() if nets is None else nets, **kwargs)

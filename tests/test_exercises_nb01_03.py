@@ -2,12 +2,19 @@
 
 import numpy as np
 import pytest
-
 from exercise_asserts import assert_checker_says
 
-from cnnlib.exercises import (check_correlate2d, check_dense_backward, check_kernel_update_sign,
-                              check_mse_grad, check_output_size, check_param_counts, check_tanh_dropout_backward,
-                              check_weights_per_example, check_window_rows)
+from cnnlib.exercises import (
+    check_correlate2d,
+    check_dense_backward,
+    check_kernel_update_sign,
+    check_mse_grad,
+    check_output_size,
+    check_param_counts,
+    check_tanh_dropout_backward,
+    check_weights_per_example,
+    check_window_rows,
+)
 
 
 def loops_correlate(image, kernel, shrink=0, rotate=False, transpose_out=False):

@@ -2,15 +2,24 @@
 
 import numpy as np
 import pytest
-
 from exercise_asserts import assert_checker_says
 
 from cnnlib.conv import conv2d_backward, convolve2d, correlate2d
-from cnnlib.exercises import (check_cnnlib_kernel_layout, check_conv_backward, check_conv_input_grad,
-                              check_conv_kernel_grad, check_convolve_via_rotation, check_dense_rows_to_keras,
-                              check_keras_kernel_layout, check_layer_backward, check_maxpool_backward,
-                              check_maxpool_forward, check_network_backward, check_receptive_field,
-                              check_softmax_ce_grad)
+from cnnlib.exercises import (
+    check_cnnlib_kernel_layout,
+    check_conv_backward,
+    check_conv_input_grad,
+    check_conv_kernel_grad,
+    check_convolve_via_rotation,
+    check_dense_rows_to_keras,
+    check_keras_kernel_layout,
+    check_layer_backward,
+    check_maxpool_backward,
+    check_maxpool_forward,
+    check_network_backward,
+    check_receptive_field,
+    check_softmax_ce_grad,
+)
 from cnnlib.exercises.layers import receptive_field_by_backprop
 
 

@@ -6,7 +6,8 @@ import pytest
 from cnnlib.gradcheck import numerical_gradient, rel_error
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh
 from cnnlib.losses import softmax_cross_entropy
-from cnnlib.network import SGD, Sequential, load_weights, save_weights
+from cnnlib.optimizers import SGD
+from cnnlib.sequential import Sequential, load_weights, save_weights
 
 
 def small_cnn(seed=0, dtype=np.float64, kernels=3):

@@ -3,13 +3,16 @@
 import numpy as np
 import pytest
 
-from cnnlib.data import load_mnist
+from cnnlib.data import load_mnist, prepare_images
 from cnnlib.gradcheck import numerical_gradient, rel_error
-from cnnlib.kernel_net import SEED_FIXES, SeedKernelNet, build_kernel_net
 from cnnlib.losses import softmax_cross_entropy
-from cnnlib.network import SGD
-from cnnlib.networks import (NETWORK_NAMES, build_dense_net, build_layered_net, build_pooling_net,
-                             default_epochs, prepare_for, prepare_images, train_kernel_net, train_network)
+from cnnlib.nets import NETWORK_NAMES, default_epochs, prepare_for, train_network
+from cnnlib.nets.dense_net import build_dense_net
+from cnnlib.nets.faithful_kernel_net import KERNEL_NET_SLIPS, FaithfulKernelNet
+from cnnlib.nets.kernel_net import build_kernel_net, train_kernel_net
+from cnnlib.nets.layered_net import build_layered_net
+from cnnlib.nets.pooling_net import build_pooling_net
+from cnnlib.optimizers import SGD
 
 
 def softmax(z):
@@ -18,7 +21,7 @@ def softmax(z):
 
 
 def test_faithful_forward_matches_explicit_loops_with_the_seeds_windows():
-    net = SeedKernelNet(seed=1, image_size=6)
+    net = FaithfulKernelNet(seed=1, image_size=6)
     x = np.random.default_rng(0).random((2, 1, 6, 6))
     kernels, w = net.params["kernels"], net.params["w"]
     hidden = np.zeros((2, net.hidden_size))
@@ -34,9 +37,9 @@ def test_faithful_forward_matches_explicit_loops_with_the_seeds_windows():
 
 
 def test_hidden_sizes_and_the_seeds_first_draws():
-    faithful, corrected = SeedKernelNet(1), build_kernel_net(1)
+    faithful, corrected = FaithfulKernelNet(1), build_kernel_net(1)
     assert faithful.hidden_size == 25 * 25 * 16 == 10_000
-    assert SeedKernelNet(1, fixes=("windows",)).hidden_size == 26 * 26 * 16 == 10_816
+    assert FaithfulKernelNet(1, fixes=("windows",)).hidden_size == 26 * 26 * 16 == 10_816
     assert corrected.num_params() == 144 + 10_816 * 10
     assert "total parameters: 108,304" in corrected.summary()
     state = np.random.RandomState(1)
@@ -45,9 +48,9 @@ def test_hidden_sizes_and_the_seeds_first_draws():
 
 
 def test_faithful_training_step_is_the_seeds_update():
-    """One batch through SeedKernelNet + SGD(2/B) equals the seed's formulas, slips included."""
+    """One batch through FaithfulKernelNet + SGD(2/B) equals the seed's formulas, slips included."""
     batch = 4
-    net = SeedKernelNet(seed=2, image_size=6)
+    net = FaithfulKernelNet(seed=2, image_size=6)
     x = np.random.default_rng(1).random((batch, 1, 6, 6))
     y = np.array([3, 1, 0, 9])
     kernels, w = net.params["kernels"].copy(), net.params["w"].copy()
@@ -69,7 +72,7 @@ def test_faithful_training_step_is_the_seeds_update():
 
 
 def test_all_fixes_give_the_true_gradient():
-    net = SeedKernelNet(seed=3, fixes=SEED_FIXES, image_size=5)
+    net = FaithfulKernelNet(seed=3, fixes=KERNEL_NET_SLIPS, image_size=5)
     x = np.random.default_rng(2).random((3, 1, 5, 5))
     dlogits = np.random.default_rng(3).standard_normal((3, 10))
     _replayed(net, x)
@@ -78,7 +81,7 @@ def test_all_fixes_give_the_true_gradient():
     for name in ("kernels", "w"):
         numerical = numerical_gradient(lambda _: _replayed(net, x), net.params[name], dlogits)
         assert rel_error(grads[name], numerical) < 1e-6, name
-    only_sign_bug = SeedKernelNet(seed=3, fixes=("windows", "derivative"), image_size=5)
+    only_sign_bug = FaithfulKernelNet(seed=3, fixes=("windows", "derivative"), image_size=5)
     _replayed(only_sign_bug, x)
     only_sign_bug.backward(dlogits)
     assert np.allclose(only_sign_bug.grads["kernels"], -grads["kernels"])  # ascent on the kernels
@@ -93,7 +96,7 @@ def _replayed(net, x):
 def test_corrected_net_equals_the_seed_net_with_every_fix():
     x = prepare_images(load_mnist(n_train=5)[0][0], dtype=np.float64)
     corrected = build_kernel_net(4, dtype=np.float64)
-    seed_fixed = SeedKernelNet(4, fixes=SEED_FIXES)
+    seed_fixed = FaithfulKernelNet(4, fixes=KERNEL_NET_SLIPS)
     assert np.allclose(corrected.forward(x), seed_fixed.forward(x), rtol=1e-10, atol=1e-12)
     assert np.array_equal(corrected.layers[0].params["w"], seed_fixed.conv_weights())
 
@@ -154,7 +157,7 @@ def test_kernel_net_runs_are_reproducible(mnist_small):
     with pytest.raises(ValueError, match="unknown network"):
         train_network("lenet", x_train, y_train)
     with pytest.raises(ValueError, match="unknown fix"):
-        SeedKernelNet(fixes=("bias",))
+        FaithfulKernelNet(fixes=("bias",))
 
 
 def test_builders_skip_the_image_gradient_in_their_first_conv():
@@ -165,7 +168,7 @@ def test_builders_skip_the_image_gradient_in_their_first_conv():
 
 
 def test_faithful_window_rows_are_reused_only_for_unchanged_images():
-    net = SeedKernelNet(seed=1, image_size=6)
+    net = FaithfulKernelNet(seed=1, image_size=6)
     x = np.random.default_rng(0).random((3, 1, 6, 6))
     first = net.windows(x)
     assert net.windows(x) is first  # the same images: the cached rows

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from cnnlib.layers import Dense
-from cnnlib.network import SGD, Sequential
-from cnnlib.optim import Adam, Momentum
+from cnnlib.optimizers import SGD, Adam, Momentum
+from cnnlib.sequential import Sequential
 from cnnlib.train import evaluate_loss, fit
 
 

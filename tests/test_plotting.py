@@ -13,17 +13,41 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from cnnlib.conv import conv2d_forward, convolve2d, correlate2d  # noqa: E402
-from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, Tanh  # noqa: E402
-from cnnlib.network import Sequential  # noqa: E402
-from cnnlib.plotting import format_value, plot_image, plot_kernels, plot_maps, tile_maps  # noqa: E402
-from cnnlib.plotting_render import FastRedraw, figure_to_png, offscreen_figure  # noqa: E402
-from cnnlib.plotting_feature_maps import FeatureMapsFigure, feature_maps_state, plot_feature_maps  # noqa: E402
-from cnnlib.plotting_kernels import KernelMapsFigure, kernel_maps_state, plot_kernel_maps  # noqa: E402
-from cnnlib.plotting_pooling import PoolingFigure, plot_pooling, pooling_state  # noqa: E402
-from cnnlib.plotting_stepper import (ConvolutionStepFigure, convolution_step_state,  # noqa: E402
-                                     plot_convolution_step)
-from cnnlib.plotting_training import TrainingCurvesFigure, curves_from, plot_training_curves  # noqa: E402
+from cnnlib.layers import (
+    Conv2D,
+    Dense,
+    Flatten,
+    MaxPool2D,
+    Tanh,  # noqa: E402
+)
+from cnnlib.plotting import (  # noqa: E402
+    convolution_step_state,
+    feature_maps_state,
+    kernel_maps_state,
+    plot_convolution_step,
+    plot_feature_maps,  # noqa: E402
+    plot_image,
+    plot_kernel_maps,  # noqa: E402
+    plot_kernels,
+    plot_maps,
+    plot_pooling,
+    plot_training_curves,  # noqa: E402
+    pooling_state,  # noqa: E402
+)
+from cnnlib.plotting.feature_maps import FeatureMapsView
+from cnnlib.plotting.kernel_maps import KernelMapsView
+from cnnlib.plotting.mosaic import tile_maps  # noqa: E402
+from cnnlib.plotting.pooling import PoolingView
+from cnnlib.plotting.render import (
+    FastRedraw,
+    figure_to_png,
+    offscreen_figure,  # noqa: E402
+)
+from cnnlib.plotting.stepper import ConvolutionStepView
+from cnnlib.plotting.style import format_value
+from cnnlib.plotting.training import TrainingCurvesView, curves_from
 from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward  # noqa: E402
+from cnnlib.sequential import Sequential  # noqa: E402
 
 RNG = np.random.default_rng(0)
 IMAGE8 = RNG.integers(0, 17, (8, 8))  # an 8x8 "digit" with integer pixels, as in sklearn's digits
@@ -263,7 +287,7 @@ TRAINING_RECORDS = [{"epoch": e, "loss": 2.0 / e, "train_accuracy": 1 - 1 / (e +
 
 
 def curves_figure(fig, curves):
-    view = TrainingCurvesFigure(fig, num_epochs=9)
+    view = TrainingCurvesView(fig, num_epochs=9)
     view.update(curves)
     return view
 
@@ -273,15 +297,15 @@ def decode(png):
 
 
 @pytest.mark.parametrize("build, states", [
-    (ConvolutionStepFigure, [convolution_step_state(IMAGE8, KERNEL3, p, m, pad, s)
+    (ConvolutionStepView, [convolution_step_state(IMAGE8, KERNEL3, p, m, pad, s)
                              for p, m, pad, s in ((0, "correlation", 0, 1), (20, "convolution", 1, 1),
                                                   (3, "correlation", 2, 3))]),
-    (KernelMapsFigure, [kernel_maps_state(KERNEL3[None, None] * [[[[1]]], [[[-2]]]], IMAGE8, k)
+    (KernelMapsView, [kernel_maps_state(KERNEL3[None, None] * [[[[1]]], [[[-2]]]], IMAGE8, k)
                         for k in (0, 1, 0)]),
-    (FeatureMapsFigure, [feature_maps_state(small_net(), RNG.random((14, 14)), 1) for _ in range(3)]),
-    (FeatureMapsFigure, [feature_maps_state(small_net(), RNG.random((14, 14)), 5) for _ in range(3)]),
+    (FeatureMapsView, [feature_maps_state(small_net(), RNG.random((14, 14)), 1) for _ in range(3)]),
+    (FeatureMapsView, [feature_maps_state(small_net(), RNG.random((14, 14)), 5) for _ in range(3)]),
     (curves_figure, [curves_from(TRAINING_RECORDS[:n]) for n in (1, 4, 9)]),
-    (PoolingFigure, [pooling_state(RNG.standard_normal((5, 12, 12)), m, sp, size, stride)
+    (PoolingView, [pooling_state(RNG.standard_normal((5, 12, 12)), m, sp, size, stride)
                      for m, sp, size, stride in (("max", "max", 2, 2), ("sum", "avg", 3, 1), ("mean", "max", 4, 3))]),
 ])
 def test_fast_redraw_shows_what_a_full_drawing_shows(build, states):
@@ -289,10 +313,10 @@ def test_fast_redraw_shows_what_a_full_drawing_shows(build, states):
     fig = offscreen_figure((15, 4.8))
     view = build(fig, states[0])
     fast = FastRedraw(fig, view.dynamic, view.slow)
-    fast.png(view.background_key, view.static_key)
+    fast.png(view.slow_key, view.static_key)
     for s in states[1:]:
         view.update(s)
-        fast_png = fast.png(view.background_key, view.static_key)
+        fast_png = fast.png(view.slow_key, view.static_key)
     fresh = offscreen_figure((15, 4.8))
     build(fresh, states[-1])
     a, b = decode(fast_png), decode(figure_to_png(fresh))

@@ -4,9 +4,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from cnnlib.lenet import build_lenet
 from cnnlib.metrics import confusion_matrix
-from cnnlib.plotting_results import plot_confusion_matrix, plot_misclassified, plot_receptive_field
+from cnnlib.nets.lenet import build_lenet
+from cnnlib.plotting import (
+    plot_confusion_matrix,
+    plot_misclassified,
+    plot_receptive_field,
+)
 from cnnlib.receptive_field import input_gradient, receptive_field_map
 
 

@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 
 from cnnlib.gradcheck import numerical_gradient, rel_error
-from cnnlib.pool import (avgpool2d_backward, avgpool2d_forward, maxpool2d_backward, maxpool2d_forward,
-                         pool_kernels_backward, pool_kernels_forward)
+from cnnlib.pool import (
+    avgpool2d_backward,
+    avgpool2d_forward,
+    maxpool2d_backward,
+    maxpool2d_forward,
+    pool_kernels_backward,
+    pool_kernels_forward,
+)
 
 # (N, C, H, W), size, stride: non-overlapping, overlapping, non-dividing, both
 CASES = [

@@ -6,9 +6,9 @@ import pytest
 from cnnlib.activations import softmax
 from cnnlib.gradcheck import numerical_gradient, rel_error
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, Tanh
-from cnnlib.network import Sequential
-from cnnlib.networks import build_pooling_net
+from cnnlib.nets.pooling_net import build_pooling_net
 from cnnlib.saliency import gradient_saliency, occlusion_map
+from cnnlib.sequential import Sequential
 
 
 def small_net(rng=0, size=10):

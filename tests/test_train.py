@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Sigmoid
-from cnnlib.network import Sequential
 from cnnlib.progress import resolve_progress
+from cnnlib.sequential import Sequential
 from cnnlib.train import History, evaluate, evaluate_loss, fit, predict
 
 

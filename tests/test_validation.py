@@ -7,12 +7,29 @@ import pytest
 
 from cnnlib._checks import check_finite
 from cnnlib.activations import relu_backward, relu_forward, softmax
-from cnnlib.conv import (conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_forward_naive,
-                         conv_output_size, correlate2d, image_sections)
+from cnnlib.conv import (
+    conv2d_backward,
+    conv2d_backward_naive,
+    conv2d_forward,
+    conv2d_forward_naive,
+    conv_output_size,
+    correlate2d,
+    image_sections,
+)
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.dropout import dropout_forward
-from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
-from cnnlib.pool import avgpool2d_forward, maxpool2d_backward, maxpool2d_forward, pool_kernels_forward
+from cnnlib.losses import (
+    binary_cross_entropy,
+    mean_squared_error,
+    one_hot,
+    softmax_cross_entropy,
+)
+from cnnlib.pool import (
+    avgpool2d_forward,
+    maxpool2d_backward,
+    maxpool2d_forward,
+    pool_kernels_forward,
+)
 
 X = np.zeros((2, 3, 8, 8))
 W = np.zeros((4, 3, 3, 3))

@@ -9,13 +9,25 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from cnnlib.conv import conv2d_forward, convolve2d, correlate2d  # noqa: E402
-from cnnlib.kernel_net import build_kernel_net  # noqa: E402
-from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh  # noqa: E402
-from cnnlib.network import Sequential  # noqa: E402
+from cnnlib.layers import (
+    Conv2D,
+    Dense,
+    Flatten,
+    MaxPool2D,
+    ReLU,
+    Tanh,  # noqa: E402
+)
+from cnnlib.nets.kernel_net import build_kernel_net  # noqa: E402
 from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward  # noqa: E402
+from cnnlib.sequential import Sequential  # noqa: E402
 from cnnlib.train import fit  # noqa: E402
-from cnnlib.widgets import (TrainingMonitor, convolution_stepper, feature_map_explorer, kernel_explorer,  # noqa: E402
-                            pooling_explorer)
+from cnnlib.widgets import (
+    TrainingMonitor,
+    convolution_stepper,
+    feature_map_explorer,
+    kernel_explorer,
+    pooling_explorer,
+)
 
 RNG = np.random.default_rng(1)
 IMAGE8 = RNG.integers(0, 17, (8, 8))

@@ -32,7 +32,8 @@ VIEWPORT = {"width": 1400, "height": 1720}
 WIDGETS_NOTEBOOK_CELLS = [
     """\
 import numpy as np
-from cnnlib.data import load_mnist, to_float
+from cnnlib.data import load_mnist
+from cnnlib.data import to_float
 from cnnlib.widgets import convolution_stepper, kernel_explorer
 
 (x_train, y_train), _ = load_mnist(n_train=10)

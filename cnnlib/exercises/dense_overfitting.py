@@ -4,11 +4,17 @@ import numpy as np
 
 from cnnlib.dense import dense_backward
 from cnnlib.exercises._compare import compare_array, compare_tuple
-from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, num, type_name
-from cnnlib.layers import Dense
+from cnnlib.exercises._report import (
+    DEFAULT_TIME_LIMIT,
+    Case,
+    check_cases,
+    num,
+    type_name,
+)
 from cnnlib.exercises.weight_sharing import small_ints
+from cnnlib.layers import Dense
 from cnnlib.losses import mean_squared_error
-from cnnlib.network import Sequential
+from cnnlib.sequential import Sequential
 
 #: (label, seed, N, D, M, dtype)
 DENSE_SETTINGS = [("4 images, 3 inputs, 2 outputs", 130, 4, 3, 2, np.float64),

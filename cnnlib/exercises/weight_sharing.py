@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from cnnlib.conv import conv_output_size, correlate2d, convolve2d
+from cnnlib.conv import conv_output_size, convolve2d, correlate2d
 from cnnlib.exercises._compare import compare_array, compare_int
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, type_name
 

@@ -11,8 +11,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnlib._checks import as_float_array, check_finite, check_ndim
-from cnnlib.plotting import (GRAY, LABEL_SIZE, SUPTITLE_SIZE, TICK_SIZE, Mosaic, add_colorbar, bare_axes,
-                             color_limits, new_figure, set_scale)
+from cnnlib.plotting.mosaic import Mosaic
+from cnnlib.plotting.style import (
+    GRAY,
+    LABEL_SIZE,
+    SUPTITLE_SIZE,
+    TICK_SIZE,
+    add_colorbar,
+    bare_axes,
+    color_limits,
+    new_figure,
+    set_scale,
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,7 @@ def vector_as_image(v):
     return out.reshape(rows, cols)  # (rows, cols)
 
 
-class FeatureMapsFigure:
+class FeatureMapsView:
     """Input image | every channel of one layer (tiles, one colour scale), updated in place.
 
     Fits states of the same layer (another image). Vector outputs are bars (D <= 32) or
@@ -142,7 +152,7 @@ class FeatureMapsFigure:
         if self.kind != "bars":
             set_scale(self.out, *limits)
         self.suptitle.set_text(f"layer {state.layer_name}: {what}")
-        self.background_key = None
+        self.slow_key = None
         self.static_key = tuple(limits)  # the colour bar
 
 
@@ -153,5 +163,5 @@ def plot_feature_maps(state, limits=None, fig=None):
     diverging and centred on 0 if any value is negative). Returns the Figure.
     """
     fig = new_figure((15, 5.2), fig)
-    FeatureMapsFigure(fig, state, limits)
+    FeatureMapsView(fig, state, limits)
     return fig

@@ -3,7 +3,7 @@
     fig = offscreen_figure((15, 4.8))            # outside pyplot: plt.show() never shows it
     png = figure_to_png(fig)                      # the whole figure, as PNG bytes
     fast = FastRedraw(fig, dynamic, slow)         # blitting: a background drawn once,
-    png = fast.png(key, static_key)               # then only the changing artists
+    png = fast.png(slow_key, static_key)          # then only the changing artists
 
 The widgets in ``cnnlib.widgets`` put these PNG bytes into an ``ipywidgets.Image``, so they
 need neither ipympl nor an interactive backend, and leave no pyplot figure open.
@@ -35,11 +35,11 @@ def figure_to_png(fig, dpi=None):
 class FastRedraw:
     """Redraw only the artists that change, over a background drawn once (Agg blitting).
 
-    ``dynamic`` artists change at every redraw, ``slow`` ones only when ``key`` changes (e.g.
+    ``dynamic`` artists change at every redraw, ``slow`` ones only when ``slow_key`` changes (e.g.
     a colour bar whose limits are in the key). Both are marked animated, so a full draw of
     ``fig`` (its canvas must be Agg, see ``offscreen_figure``) leaves them out; that picture is
-    kept as the background. ``png(key)`` pastes it back, draws the slow artists (kept as a
-    second background until ``key`` changes) and the dynamic ones on top. A new ``static_key``
+    kept as the background. ``png(slow_key)`` pastes it back, draws the slow artists (kept as a
+    second background until ``slow_key`` changes) and the dynamic ones on top. A new ``static_key``
     draws the whole background again (e.g. when a colour bar in it gets new limits).
     Use it for figures made only for a widget: ``savefig`` of such a figure still draws everything.
     """
@@ -49,19 +49,19 @@ class FastRedraw:
         self.slow, self.dynamic = _with_frames(slow), _with_frames(dynamic)
         for a in self.slow + self.dynamic:
             a.set_animated(True)
-        self.background = self.middle = self.key = self.static_key = None
+        self.background = self.middle = self.slow_key = self.static_key = None
 
-    def png(self, key=None, static_key=None):
+    def png(self, slow_key=None, static_key=None):
         """PNG bytes of the whole figure with the artists' current data."""
         canvas = self.fig.canvas
         if self.background is None or static_key != self.static_key:
             canvas.draw()  # everything but the animated artists
             self.background, self.static_key, self.middle = canvas.copy_from_bbox(self.fig.bbox), static_key, None
         renderer = canvas.get_renderer()
-        if self.middle is None or key != self.key:
+        if self.middle is None or slow_key != self.slow_key:
             canvas.restore_region(self.background)
             _draw(self.slow, renderer)
-            self.middle, self.key = canvas.copy_from_bbox(self.fig.bbox), key
+            self.middle, self.slow_key = canvas.copy_from_bbox(self.fig.bbox), slow_key
         else:
             canvas.restore_region(self.middle)
         _draw(self.dynamic, renderer)

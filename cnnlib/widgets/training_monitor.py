@@ -5,9 +5,9 @@ import time
 import ipywidgets as widgets
 
 from cnnlib._checks import check_number
-from cnnlib.plotting_render import FastRedraw, offscreen_figure
-from cnnlib.plotting_training import TrainingCurvesFigure, curves_from
-from cnnlib.widgets_base import DPI, big_label, projector_style
+from cnnlib.plotting.render import FastRedraw, offscreen_figure
+from cnnlib.plotting.training import TrainingCurvesView, curves_from
+from cnnlib.widgets.base import DPI, big_label, projector_style
 
 
 class TrainingMonitor(widgets.VBox):
@@ -41,7 +41,7 @@ class TrainingMonitor(widgets.VBox):
         self.num_redraws = 0
         self._last_draw = -float("inf")
         self.fig = offscreen_figure((14, 4.8), dpi=DPI)
-        self.view = TrainingCurvesFigure(self.fig, title=self.title)
+        self.view = TrainingCurvesView(self.fig, title=self.title)
         self.fast = FastRedraw(self.fig, self.view.dynamic, self.view.slow)
         self.redraw()
 
@@ -61,7 +61,7 @@ class TrainingMonitor(widgets.VBox):
         """Draw every record so far."""
         curves = curves_from(self.records)
         self.view.update(curves)
-        self.picture.value = self.fast.png(self.view.background_key, self.view.static_key)
+        self.picture.value = self.fast.png(self.view.slow_key, self.view.static_key)
         self.num_redraws += 1
         self._last_draw = time.monotonic()
         n = len(self.records)

@@ -7,13 +7,13 @@ time a stroke ends, every network's feature maps (each layer with image-shaped o
 class probabilities are redrawn below. The ``bool`` after each network says whether it was trained
 on images centred on [-0.5, 0.5] (the pooling net) rather than [0, 1].
 
-The picture is a plain figure (``DrawingFigure`` of a ``drawing_state``): tests and
+The picture is a plain figure (``DrawingView`` of a ``drawing_state``): tests and
 ``bench/drawing.py`` draw it without a browser. Callbacks never print; the strokes travel from the
 browser to the kernel as ipycanvas mouse/touch events, and the canvas is painted from the kernel.
 """
 
-from dataclasses import dataclass
 import io
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -23,8 +23,9 @@ from ipycanvas import Canvas, hold_canvas
 from cnnlib.activations import softmax
 from cnnlib.drawing import FRAME, has_ink, mnist_preprocess, strokes_to_image
 from cnnlib.layers import Dropout
-from cnnlib.plotting import TICK_SIZE, Mosaic, bare_axes, color_limits, set_scale
-from cnnlib.widgets_base import PictureWidget, big_label
+from cnnlib.plotting.mosaic import Mosaic
+from cnnlib.plotting.style import TICK_SIZE, bare_axes, color_limits, set_scale
+from cnnlib.widgets.base import PictureWidget, big_label
 
 #: At most this many maps per row in the picture of a layer (two rows up to 16 maps).
 MAP_COLUMNS = 8
@@ -92,7 +93,7 @@ def describe_prediction(view):
     return f"{view.name}: {best} ({100 * view.probs[best]:.0f}%)"
 
 
-class DrawingFigure:
+class DrawingView:
     """One row per network: its layers' maps (one colour scale per layer) and a bar chart of the
     class probabilities, updated in place (the structure is fixed by the networks)."""
 
@@ -121,7 +122,7 @@ class DrawingFigure:
             self.bars.append(bars)
             self.dynamic += list(bars.patches)
         self.slow = []
-        self.background_key = self.static_key = None
+        self.slow_key = self.static_key = None
         self.update(state)
 
     def fits(self, state):
@@ -275,7 +276,7 @@ class DrawingDemo(PictureWidget):
         else:
             self.status.value = "draw a digit"
         self.input_view.value = input_png(x)
-        self.show_state(self.state, DrawingFigure)
+        self.show_state(self.state, DrawingView)
 
     def describe(self):
         n = len(self.strokes)

@@ -1,7 +1,10 @@
 """Interactive widgets (ipywidgets 8) for the course: every factory in one place.
 
-    from cnnlib.widgets import convolution_stepper, kernel_explorer, feature_map_explorer, \
-        pooling_explorer, TrainingMonitor
+    from cnnlib.widgets.stepper import convolution_stepper
+    from cnnlib.widgets.kernel_explorer import kernel_explorer
+    from cnnlib.widgets.feature_map_explorer import feature_map_explorer
+    from cnnlib.widgets.pooling_explorer import pooling_explorer
+    from cnnlib.widgets.training_monitor import TrainingMonitor
 
     convolution_stepper(image, kernel)          image (H, W), kernel (KH, KW)
     kernel_explorer(net_or_kernels, images)     kernels (K, C, KH, KW) / Conv2D / Sequential /
@@ -23,14 +26,15 @@ How they behave in a notebook:
 - Every widget keeps the numbers it shows in ``.state`` and its controls as attributes
   (``stepper.position.value = 5``), so tests and notebooks can drive it without a browser.
 
-The pictures are plain functions in ``cnnlib.plotting_stepper``, ``cnnlib.plotting_kernels``,
-``cnnlib.plotting_feature_maps``, ``cnnlib.plotting_pooling`` and ``cnnlib.plotting_training`` (each returns a Figure).
+The pictures are plain functions in ``cnnlib.plotting.stepper``, ``cnnlib.plotting.kernel_maps``,
+``cnnlib.plotting.feature_maps``, ``cnnlib.plotting.pooling`` and ``cnnlib.plotting.training`` (each returns a Figure).
 """
 
-from cnnlib.widgets_maps import (FeatureMapExplorer, KernelExplorer, PoolingExplorer, feature_map_explorer,
-                                 kernel_explorer, pooling_explorer)
-from cnnlib.widgets_stepper import ConvolutionStepper, convolution_stepper
-from cnnlib.widgets_training import TrainingMonitor
+from cnnlib.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
+from cnnlib.widgets.kernel_explorer import KernelExplorer, kernel_explorer
+from cnnlib.widgets.pooling_explorer import PoolingExplorer, pooling_explorer
+from cnnlib.widgets.stepper import ConvolutionStepper, convolution_stepper
+from cnnlib.widgets.training_monitor import TrainingMonitor
 
 __all__ = ["convolution_stepper", "kernel_explorer", "feature_map_explorer", "pooling_explorer",
            "TrainingMonitor", "ConvolutionStepper", "KernelExplorer", "FeatureMapExplorer", "PoolingExplorer"]

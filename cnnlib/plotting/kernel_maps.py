@@ -7,8 +7,8 @@ them; the widgets of ``cnnlib.widgets`` keep the figure and only update it::
     kernel_maps_state(w, x, k)          w (K, C, KH, KW), x (C, H, W) -> KernelMaps
     plot_kernel_maps(state)             kernel grid | image | map of kernel k | activation(map)
 
-A layer's channels are pictured in ``cnnlib.plotting_feature_maps``, pooling in
-``cnnlib.plotting_pooling``.
+A layer's channels are pictured in ``cnnlib.plotting.feature_maps``, pooling in
+``cnnlib.plotting.pooling``.
 """
 
 from dataclasses import dataclass
@@ -19,8 +19,19 @@ from matplotlib.patches import Rectangle
 from cnnlib._checks import as_float_array, check_choice, check_ndim
 from cnnlib.activations import relu_forward, sigmoid_forward, tanh_forward
 from cnnlib.conv import conv2d_forward
-from cnnlib.plotting import (DIVERGING, GRAY, SUPTITLE_SIZE, TITLE_SIZE, Mosaic, add_colorbar, as_kernels,
-                             bare_axes, kernel_tiles, new_figure, set_scale, show_array, symmetric_limits)
+from cnnlib.plotting.mosaic import Mosaic, show_array
+from cnnlib.plotting.panels import as_kernels, kernel_tiles
+from cnnlib.plotting.style import (
+    DIVERGING,
+    GRAY,
+    SUPTITLE_SIZE,
+    TITLE_SIZE,
+    add_colorbar,
+    bare_axes,
+    new_figure,
+    set_scale,
+    symmetric_limits,
+)
 
 ACTIVATIONS = {"tanh": tanh_forward, "relu": relu_forward, "sigmoid": sigmoid_forward, "none": None}
 
@@ -82,14 +93,14 @@ def activation_limits(activation, scale):
             "relu": ("viridis", 0.0, scale), "none": (DIVERGING, -scale, scale)}[activation]
 
 
-class KernelMapsFigure:
+class KernelMapsView:
     """Kernel grid (picked kernel framed) | input image | its map | activation, updated in place.
 
     ``update(state, image, scale)`` takes a state with the same kernels and maps of the same
     shape (another kernel, image or activation). ``scale`` fixes the maps' colour scale to
     ±scale (default: the largest |value| among this state's K maps). ``dynamic`` lists the
     artists that change with the kernel or image, ``slow`` those that change with
-    ``background_key`` (scale and activation); ``static_key`` (the scale) changes the rest.
+    ``slow_key`` (scale and activation); ``static_key`` (the scale) changes the rest.
     """
 
     def __init__(self, fig, state, image=None, scale=None):
@@ -117,7 +128,7 @@ class KernelMapsFigure:
         self.axes = ax_k, ax_img, ax_map, ax_act
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
         self.dynamic = [self.pick, self.img, self.map, self.act, ax_map.title, self.suptitle]
-        self.slow = [act_bar.ax, ax_act.title]  # they follow the activation (background_key)
+        self.slow = [act_bar.ax, ax_act.title]  # they follow the activation (slow_key)
         self.update(state, image, scale)
 
     def fits(self, state):
@@ -145,7 +156,7 @@ class KernelMapsFigure:
                          fontsize=TITLE_SIZE)
         ho, wo = state.feature_map.shape
         self.suptitle.set_text(f"kernel {k} → its {ho}×{wo} map (one colour scale for every kernel)")
-        self.background_key = (scale, state.activation)
+        self.slow_key = (scale, state.activation)
         self.static_key = scale  # the map's colour bar
 
 
@@ -157,5 +168,5 @@ def plot_kernel_maps(state, image=None, scale=None, fig=None):
     scale: the maps' colour scale is ±scale (default: the largest |value| of the K maps).
     """
     fig = new_figure((15, 4.6), fig)
-    KernelMapsFigure(fig, state, image, scale)
+    KernelMapsView(fig, state, image, scale)
     return fig

@@ -13,8 +13,18 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from cnnlib._checks import as_float_array, check_ndim
-from cnnlib.plotting import (DIVERGING, GRAY, LABEL_SIZE, SUPTITLE_SIZE, TICK_SIZE, TITLE_SIZE, add_colorbar,
-                             bare_axes, new_figure, symmetric_limits)
+from cnnlib.plotting.style import (
+    DIVERGING,
+    GRAY,
+    LABEL_SIZE,
+    SUPTITLE_SIZE,
+    TICK_SIZE,
+    TITLE_SIZE,
+    add_colorbar,
+    bare_axes,
+    new_figure,
+    symmetric_limits,
+)
 
 
 def plot_confusion_matrix(cm, title=None, class_names=None, fig=None):

@@ -15,15 +15,25 @@ softmax cross-entropy, mini-batches of 16, SGD with momentum 0.9 and lr 0.01.
 
 import numpy as np
 
+from cnnlib._checks import as_generator
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
-from cnnlib.layers_base import as_generator
-from cnnlib.network import Sequential
+from cnnlib.sequential import Sequential
 
 LENET_CHANNELS = (8, 16)
+
+
 LENET_KERNEL_SIZE = 3
+
+
 LENET_DROPOUT = 0.5
+
+
 LENET_BATCH_SIZE = 16
+
+
 LENET_LR = 0.01
+
+
 LENET_MOMENTUM = 0.9
 
 

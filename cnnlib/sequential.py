@@ -1,13 +1,26 @@
-"""Saving and loading a network's weights: atomic saves, all-or-nothing loads.
+"""A network as a list of layers, and saving/loading its weights.
 
-    path = save_weights(net, "mine")     # writes mine.npz (".npz" is added when missing)
-    load_weights(net, "mine")            # reads mine.npz: the same rule for the name
+    net = Sequential([Conv2D(1, 8, 3, rng=rng), MaxPool2D(2), Flatten(), Dense(8 * 13 * 13, 10, rng=rng)])
+    logits = net.forward(x, training=True)       # x: (N, 1, 28, 28) -> logits: (N, 10)
+    loss, dlogits = softmax_cross_entropy(logits, y)
+    net.backward(dlogits)                        # fills every layer's grads
+    SGD(lr=0.01).step(net)                       # (cnnlib.optimizers) w -= lr * dw for every parameter
+    print(net.summary((1, 28, 28)))              # output shapes and parameter counts
+    net.forward_to(x, 2)                         # the output of layer 2, in test mode
+    path = save_weights(net, "mine")             # writes mine.npz (".npz" is added when missing)
+    load_weights(net, "mine")                    # reads mine.npz: the same rule for the name
+
+A "network" for the optimisers, ``save_weights``/``load_weights`` and ``cnnlib.train``
+is anything with ``forward(x, training)``, ``backward(dout)``,
+``named_parameters()`` and ``named_gradients()`` (dicts of arrays with the same
+keys); ``Sequential`` is one, ``cnnlib.nets.FaithfulKernelNet`` (the source
+notebooks' hand-written kernel net) is another.
 
 ``save_weights`` writes to a temporary file in the same folder and renames it over the
 target only once it is complete (``os.replace``), so an interrupted save (Ctrl-C, a full
 disk, a killed kernel) leaves the previous file as it was. ``load_weights`` reads and checks
 everything first (architecture, names, shapes, finite numbers) and changes ``net`` only when
-all of it fits. Both are re-exported by ``cnnlib.network``.
+all of it fits.
 """
 
 import os
@@ -16,6 +29,93 @@ import zipfile
 import zlib
 
 import numpy as np
+
+from cnnlib._checks import check_sizes
+
+
+class Sequential:
+    """Layers applied one after another.
+
+    layers: list of ``cnnlib.layers`` objects; input_shape: optional per-sample
+    shape, e.g. ``(1, 28, 28)``, used by ``summary()``.
+    Parameters are named ``"<index>.<LayerClass>.<name>"``, e.g. ``"0.Conv2D.w"``.
+    """
+
+    def __init__(self, layers, input_shape=None):
+        if not isinstance(layers, (list, tuple)):
+            raise ValueError(f"layers must be a list of cnnlib layers, got {type(layers).__name__} {layers!r:.60}")
+        self.layers = list(layers)
+        for i, layer in enumerate(self.layers):
+            if not (hasattr(layer, "forward") and hasattr(layer, "backward") and hasattr(layer, "params")):
+                raise ValueError(f"layer {i} must be a cnnlib layer (forward, backward, params), "
+                                 f"got {type(layer).__name__}")
+        self.input_shape = None if input_shape is None else check_sizes("input_shape", input_shape)
+
+    def forward(self, x, training=False):
+        """x: the first layer's input, e.g. (N, C, H, W) -> the last layer's output, e.g. (N, 10)."""
+        for layer in self.layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def __call__(self, x):
+        return self.forward(x, training=False)
+
+    def backward(self, dout):
+        """dout: gradient of the loss w.r.t. the output -> gradient w.r.t. the input; fills every layer's grads."""
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def named_parameters(self):
+        """{"<index>.<LayerClass>.<name>": array} for every parameter, in layer order (the arrays, not copies)."""
+        return {f"{i}.{type(layer).__name__}.{name}": p
+                for i, layer in enumerate(self.layers) for name, p in layer.params.items()}
+
+    def named_gradients(self):
+        """Same keys as ``named_parameters()``: the gradients of the last ``backward``."""
+        grads = {}
+        for i, layer in enumerate(self.layers):
+            for name in layer.params:
+                if name not in layer.grads:
+                    raise RuntimeError(f"layer {i} ({type(layer).__name__}) has no gradient for {name!r}: "
+                                       "call backward before reading gradients")
+                grads[f"{i}.{type(layer).__name__}.{name}"] = layer.grads[name]
+        return grads
+
+    def num_params(self):
+        """Total number of trainable numbers."""
+        return int(sum(p.size for p in self.named_parameters().values()))
+
+    def summary(self, input_shape=None):
+        """A table of the layers with their output shapes and parameter counts, as a string.
+
+        input_shape: per-sample input shape such as (1, 28, 28); defaults to the
+        one given to the constructor. Output shapes come from one test-mode
+        forward pass of a zero image.
+        """
+        input_shape = self.input_shape if input_shape is None else check_sizes("input_shape", input_shape)
+        if input_shape is None:
+            raise ValueError("summary needs the per-sample input shape, e.g. summary((1, 28, 28)), "
+                             "or Sequential(layers, input_shape=...)")
+        params = list(self.named_parameters().values())
+        dtype = params[0].dtype if params else np.float64
+        x = np.zeros((1,) + input_shape, dtype=dtype)
+        rows = [("#", "layer", "output shape", "parameters")]
+        rows.append(("", "input", str(input_shape), ""))
+        for i, layer in enumerate(self.layers):
+            x = layer.forward(x, training=False)
+            count = sum(p.size for p in layer.params.values())
+            rows.append((str(i), repr(layer), str(tuple(x.shape[1:])), f"{count:,}"))
+        widths = [max(len(r[c]) for r in rows) for c in range(4)]
+        lines = [f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]:>{widths[3]}}".rstrip()
+                 for r in rows]
+        rule = "-" * max(len(line) for line in lines)
+        return "\n".join([lines[0], rule, *lines[1:], rule, f"total parameters: {self.num_params():,}"])
+
+    def __repr__(self):
+        inner = ",\n".join(f"  {layer!r}" for layer in self.layers)
+        return f"Sequential([\n{inner}\n])"
+
 
 _ARCH_KEY = "__architecture__"
 
@@ -122,7 +222,7 @@ def _read(path):
                          f"{type(err).__name__}: {err})") from None
     if _ARCH_KEY not in arrays or arrays[_ARCH_KEY].dtype.kind != "U" or arrays[_ARCH_KEY].ndim != 0:
         raise ValueError(f"cannot load weights from {path}: it has no recorded architecture, so it was not "
-                         f"written by save_weights; expected a file from cnnlib.network.save_weights")
+                         f"written by save_weights; expected a file from cnnlib.sequential.save_weights")
     return arrays, str(arrays.pop(_ARCH_KEY))
 
 

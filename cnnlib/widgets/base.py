@@ -5,13 +5,19 @@ PNG bytes in an ``ipywidgets.Image``: no ipympl, no pyplot figure left open, not
 """
 
 import ipywidgets as widgets
+import numpy as np
 
-from cnnlib.plotting_render import FastRedraw, offscreen_figure
+from cnnlib._checks import as_float_array, check_finite, check_nonempty
+from cnnlib.plotting.render import FastRedraw, offscreen_figure
 
 # Pixels per inch of the rendered pictures: sharp on a projector, quick to draw.
 DPI = 72
+
+
 # Controls' descriptions get the room they need.
 BIG = {"description_width": "initial"}
+
+
 # Larger text and handles inside every cnnlib widget (a projector at the back of a room): the
 # ipywidgets CSS variables, set on the widget's own class so nothing else on the page changes.
 PROJECTOR_CSS = ("<style>.cnnlib-widget { --jp-widgets-font-size: 16px; --jp-widgets-inline-height: 34px; "
@@ -54,7 +60,7 @@ class PictureWidget(widgets.VBox):
             self.redraw = FastRedraw(self.fig, self.view.dynamic, self.view.slow)
         else:
             self.view.update(state, **update_kwargs)
-        self.picture.value = self.redraw.png(self.view.background_key, self.view.static_key)
+        self.picture.value = self.redraw.png(self.view.slow_key, self.view.static_key)
 
     def __repr__(self):
         return f"{type(self).__name__}({self.describe()})"
@@ -62,3 +68,25 @@ class PictureWidget(widgets.VBox):
     def describe(self):
         """A short, deterministic description for ``repr``."""
         return ""
+
+
+def as_images(images, name="images"):
+    """Network inputs as floats (N, C, H, W); (N, H, W) is read as C = 1. Integer pixels
+    (e.g. uint8 0..255) are refused: pass what the network sees, e.g. ``to_float(x)``."""
+    images = np.asarray(images)
+    if images.dtype.kind in "biu":
+        raise ValueError(f"{name} are {images.dtype} pixels; pass them as the network sees them, "
+                         f"e.g. cnnlib.data.to_float({name}) (floats in [0, 1])")
+    images = as_float_array(name, images)
+    if images.ndim == 3:
+        images = images[:, None]  # (N, H, W) -> (N, 1, H, W)
+    if images.ndim != 4 or images.shape[0] == 0:
+        raise ValueError(f"{name} must be (N, C, H, W) or (N, H, W) with N >= 1, got shape {images.shape}")
+    check_nonempty(name, images, "(N, C, H, W)")
+    check_finite(name, images)
+    return images
+
+
+def _int_slider(description, last, value=0):
+    return widgets.IntSlider(value=value, min=0, max=last, description=description, style=BIG,
+                             disabled=last == 0, layout=widgets.Layout(width="380px"))

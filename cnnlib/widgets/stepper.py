@@ -4,8 +4,8 @@ import ipywidgets as widgets
 
 from cnnlib._checks import check_positive_int
 from cnnlib.conv import conv_output_size
-from cnnlib.plotting_stepper import MODES, ConvolutionStepFigure, convolution_step_state
-from cnnlib.widgets_base import BIG, PictureWidget, big_label
+from cnnlib.plotting.stepper import MODES, ConvolutionStepView, convolution_step_state
+from cnnlib.widgets.base import BIG, PictureWidget, big_label
 
 
 class ConvolutionStepper(PictureWidget):
@@ -59,7 +59,7 @@ class ConvolutionStepper(PictureWidget):
     def _redraw(self):
         s = self.state = convolution_step_state(self.state.image, self.state.kernel, self.position.value,
                                                 self.mode.value, self.padding.value, self.stride.value)
-        self.show_state(s, ConvolutionStepFigure)
+        self.show_state(s, ConvolutionStepView)
         self.sum_label.value = (f"<span style='font-size:20px'>{s.mode}: output[{s.row}, {s.col}] = "
                                 f"sum of window × kernel = <b>{s.total:.4g}</b></span>")
 
@@ -78,6 +78,6 @@ def convolution_stepper(image, kernel, mode="correlation", padding=0, stride=1, 
     output map (H', W') filled in up to the current position, H' = (H + 2P - KH) // S + 1.
     Controls: ``.play`` and ``.position`` (0 .. H'*W' - 1, linked in the browser), ``.mode``,
     ``.padding``, ``.stride``; ``.sum_label`` states the current sum; ``.state`` is the
-    current ``ConvolutionStep`` (see ``cnnlib.plotting_stepper``).
+    current ``ConvolutionStep`` (see ``cnnlib.plotting.stepper``).
     """
     return ConvolutionStepper(image, kernel, mode, padding, stride, interval_ms)

@@ -1,69 +1,31 @@
-"""The 3x3 kernel net of seeds 000/001/003, as written (``faithful``) and corrected.
-
-The seed's network: 16 kernels of 3x3 slide over a 28x28 image, tanh, dropout
-(mask x 2), one dense layer to 10 logits, softmax; mini-batches of 128 without
-shuffling (7 per pass over 1,000 images, the last 104 unused), alpha = 2,
-300 iterations. Its update for the dense weights uses the delta
-``(labels - prediction) / (batch_size * batch_size)``, so ``alpha = 2`` is plain
-SGD with ``lr = 2 / 128`` on the mean softmax-cross-entropy gradient.
-
-Two versions:
-
-* **corrected** (``build_kernel_net()``): cnnlib layers,
-  ``Conv2D(1->16, 3x3, no bias) -> Tanh -> Dropout(0.5) -> Flatten -> Dense(10816->10, no bias)``,
-  trained on softmax cross-entropy with ``SGD(lr=2/128)``: a 26x26 valid
-  correlation and true gradients everywhere.
-* **faithful** (``SeedKernelNet``, ``build_kernel_net(faithful=True)``): the seed's code
-  path with its three slips, each of which ``fixes`` can undo:
-
-  - ``"windows"``: ``range(28 - 3)`` visits 25 window positions per axis, not 26, so the
-    last row and column are never seen and the hidden layer has 25*25*16 = 10,000 units;
-  - ``"sign"``: the seed's deltas are negative gradients, and ``kernels -= alpha * k_update``
-    then climbs the loss for the kernels (gradient *ascent*);
-  - ``"derivative"``: the tanh derivative ``1 - h**2`` is taken of the dropout-scaled
-    activation ``h = 2 * mask * tanh(.)`` (so ``1 - 4 tanh**2`` for kept units), and the
-    backward mask lacks the x 2.
-
-Initialisation as the seed: ``numpy.random.RandomState(seed)`` draws the kernels
-``0.02*U[0,1) - 0.01`` of shape (9, 16), then the dense weights ``0.2*U[0,1) - 0.1``
-of shape (hidden, 10); the faithful net then draws one ``randint(2)`` dropout mask
-per batch from the same stream, so with Keras' first 1,000 MNIST images it replays
-the seed. The corrected net uses the same first two draws (its dense rows reordered
-from the seed's position-major layout to cnnlib's (K, H', W') flattening) and a
-``numpy.random.Generator(seed)`` for dropout.
+"""The source notebooks' kernel net exactly as their code computes it, slips included (see ``cnnlib.nets.kernel_net``).
 """
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_choice, check_finite, check_float_dtype, check_positive_int, check_seed
+from cnnlib._checks import (
+    as_float_array,
+    check_finite,
+    check_float_dtype,
+    check_positive_int,
+    check_seed,
+)
 from cnnlib.conv import image_sections
-from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, Tanh
-from cnnlib.network import Sequential
 
 #: 16 kernels of 3 x 3 pixels.
 KERNEL_NUM_KERNELS = 16
 KERNEL_SIZE = 3
-#: Mini-batch size; 1,000 images give 7 full batches per iteration (the last 104 images unused).
-KERNEL_BATCH_SIZE = 128
-#: The seed's alpha; with its delta divided by batch_size**2 this is SGD with lr = alpha / batch_size.
-KERNEL_ALPHA = 2
-KERNEL_LR = KERNEL_ALPHA / KERNEL_BATCH_SIZE
-#: Test images per forward pass when evaluating: 100 images' feature maps (4.3 MB in float32)
-#: stay in the CPU cache, which makes a 4,000-image evaluation faster than batches of 500 or 1,000.
-KERNEL_EVAL_BATCH_SIZE = 100
-#: Passes over the 1,000 training images ("iterations" in the seed).
-KERNEL_ITERATIONS = 300
-#: Drop probability: the seed's 0/1 mask times 2 is inverted dropout with p = 0.5.
-KERNEL_DROPOUT = 0.5
 #: The seed's np.random.seed(1).
 KERNEL_SEED = 1
-#: The slips of the seed's code that ``SeedKernelNet(fixes=...)`` can undo.
-SEED_FIXES = ("windows", "sign", "derivative")
-#: ``SeedKernelNet`` keeps window rows (and the images they came from) up to this many bytes.
+#: The slips of the seed's code that ``FaithfulKernelNet(fixes=...)`` can undo.
+KERNEL_NET_SLIPS = ("windows", "sign", "derivative")
+
+
+#: ``FaithfulKernelNet`` keeps window rows (and the images they came from) up to this many bytes.
 WINDOW_CACHE_BYTES = 320 * 2**20
 
 
-def _seed_draws(random_state, positions):
+def _source_draws(random_state, positions):
     """The seed's first two draws: kernels (9, 16) and dense weights (positions**2 * 16, 10)."""
     kernels = 0.02 * random_state.random_sample((KERNEL_SIZE * KERNEL_SIZE, KERNEL_NUM_KERNELS)) - 0.01
     weights = 0.2 * random_state.random_sample((positions * positions * KERNEL_NUM_KERNELS, 10)) - 0.1
@@ -71,22 +33,22 @@ def _seed_draws(random_state, positions):
 
 
 def _check_fixes(fixes):
-    """``fixes`` as a tuple of names from ``SEED_FIXES`` (one name or an iterable of names)."""
+    """``fixes`` as a tuple of names from ``KERNEL_NET_SLIPS`` (one name or an iterable of names)."""
     if isinstance(fixes, str):
         fixes = (fixes,)
     if not isinstance(fixes, (tuple, list, set, frozenset)):
-        raise ValueError(f"fixes must be a name or a tuple of names from {SEED_FIXES}, got {fixes!r}")
+        raise ValueError(f"fixes must be a name or a tuple of names from {KERNEL_NET_SLIPS}, got {fixes!r}")
     for fix in fixes:
-        if fix not in SEED_FIXES:
-            raise ValueError(f"unknown fix {fix!r}; expected any of {', '.join(map(repr, SEED_FIXES))}")
+        if fix not in KERNEL_NET_SLIPS:
+            raise ValueError(f"unknown fix {fix!r}; expected any of {', '.join(map(repr, KERNEL_NET_SLIPS))}")
     return tuple(fixes)
 
 
-class SeedKernelNet:
+class FaithfulKernelNet:
     """The seed's kernel net, written as its code computes it (float64 by default, like the seed).
 
     seed: seeds the ``RandomState`` for the weights and the dropout masks.
-    fixes: any of ``SEED_FIXES`` to undo that slip (none: exactly the seed).
+    fixes: any of ``KERNEL_NET_SLIPS`` to undo that slip (none: exactly the seed).
     image_size: side of the square input images (28 for MNIST; small ones for tests).
     Parameters: ``kernels: (9, 16)`` (column k is kernel k, row-major 3x3) and
     ``w: (hidden, 10)`` with hidden index ``position * 16 + kernel`` (the seed's layout).
@@ -117,7 +79,7 @@ class SeedKernelNet:
                              f"fixes={tuple(sorted(self.fixes))}, got {image_size!r}")
         self.hidden_size = self.positions * self.positions * KERNEL_NUM_KERNELS
         self.random_state = np.random.RandomState(seed)
-        kernels, weights = _seed_draws(self.random_state, self.positions)
+        kernels, weights = _source_draws(self.random_state, self.positions)
         self.params = {"kernels": kernels.astype(dtype), "w": weights.astype(dtype)}
         self.eval_dtype = dtype if eval_dtype is None else check_float_dtype("eval_dtype", eval_dtype)
         self.grads = {}
@@ -143,7 +105,7 @@ class SeedKernelNet:
         """x: (N, 1, S, S) -> logits (N, 10); training draws the seed's dropout mask."""
         x = as_float_array("x", x)
         if x.ndim != 4 or x.shape[1:] != (1, self.image_size, self.image_size):
-            raise ValueError(f"SeedKernelNet expects images of shape (N, 1, {self.image_size}, "
+            raise ValueError(f"FaithfulKernelNet expects images of shape (N, 1, {self.image_size}, "
                              f"{self.image_size}), got {x.shape}")
         check_finite("x", x)
         dtype = None if training else self.eval_dtype
@@ -164,10 +126,10 @@ class SeedKernelNet:
     def backward(self, dlogits):
         """dlogits: (N, 10), the mean-loss gradient (softmax(logits) - one_hot) / N. Returns None."""
         if self._cache is None:
-            raise RuntimeError("SeedKernelNet.backward was called before forward")
+            raise RuntimeError("FaithfulKernelNet.backward was called before forward")
         cols, mask, h = self._cache
         if mask is None:
-            raise RuntimeError("SeedKernelNet.backward needs a forward pass with training=True")
+            raise RuntimeError("FaithfulKernelNet.backward needs a forward pass with training=True")
         self.grads["w"] = h.T @ dlogits  # (hidden, 10)
         dpre = dlogits @ self.params["w"].T  # (N, hidden): dh, turned into dpre in place below
         if "derivative" in self.fixes:  # dh * (mask * 2) * (1 - t*t) with t = tanh(pre): through h = 2 * mask * t
@@ -206,7 +168,7 @@ class SeedKernelNet:
     def summary(self, input_shape=None):
         """A short description with the hidden size and parameter counts."""
         fixed = ", ".join(sorted(self.fixes)) or "none"
-        return (f"SeedKernelNet (the seed's code path; fixes: {fixed})\n"
+        return (f"FaithfulKernelNet (the seed's code path; fixes: {fixed})\n"
                 f"  windows: {self.positions}x{self.positions} positions of 3x3, 16 kernels -> hidden "
                 f"{self.hidden_size:,}\n"
                 f"  kernels (9, 16): 144 parameters; dense ({self.hidden_size}, 10): "
@@ -214,31 +176,4 @@ class SeedKernelNet:
                 f"total parameters: {self.num_params():,}")
 
     def __repr__(self):
-        return f"SeedKernelNet(fixes={tuple(sorted(self.fixes))}, hidden_size={self.hidden_size})"
-
-
-def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
-    """The kernel net, initialised as the seed does.
-
-    faithful=False: the corrected cnnlib ``Sequential`` (float32 unless ``dtype``);
-    faithful=True: ``SeedKernelNet(seed, fixes)``, trained in float64 unless ``dtype`` says
-    otherwise and evaluated (test mode) in float32: over the 300 iterations on the bundled
-    4,000 test images, its predictions equal float64 ones at every iteration.
-    """
-    check_choice("faithful", faithful, (True, False))
-    if faithful:
-        return SeedKernelNet(seed, fixes, dtype=np.float64 if dtype is None else dtype, eval_dtype=np.float32)
-    if fixes:
-        raise ValueError("fixes apply to the faithful net only; the corrected net has them all")
-    seed = check_seed("seed", seed)
-    dtype = np.float32 if dtype is None else check_float_dtype("dtype", dtype)
-    positions = 28 - KERNEL_SIZE + 1
-    kernels, weights = _seed_draws(np.random.RandomState(seed), positions)
-    conv = Conv2D(1, KERNEL_NUM_KERNELS, KERNEL_SIZE, bias=None, dtype=dtype, input_grad=False)  # first layer
-    # column k of the seed's (9, 16) kernels is kernel k, its 9 rows the 3x3 window in row-major order
-    conv.params["w"] = kernels.T.reshape(KERNEL_NUM_KERNELS, 1, KERNEL_SIZE, KERNEL_SIZE).astype(dtype)  # (K,C,KH,KW)
-    dense = Dense(positions * positions * KERNEL_NUM_KERNELS, 10, bias=False, dtype=dtype)
-    rows = weights.reshape(positions * positions, KERNEL_NUM_KERNELS, 10)  # (H'*W', K, 10), seed order
-    dense.params["w"] = rows.transpose(1, 0, 2).reshape(-1, 10).astype(dtype)  # (K*H'*W', 10), Flatten order
-    return Sequential([conv, Tanh(), Dropout(KERNEL_DROPOUT, rng=np.random.default_rng(seed)), Flatten(), dense],
-                      input_shape=(1, 28, 28))
+        return f"FaithfulKernelNet(fixes={tuple(sorted(self.fixes))}, hidden_size={self.hidden_size})"

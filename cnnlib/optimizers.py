@@ -1,6 +1,6 @@
-"""Optimisers with memory: SGD with momentum, and Adam.
+"""Optimisers: plain SGD, SGD with momentum, and Adam.
 
-Both have the interface of ``cnnlib.network.SGD``: ``step(net)`` reads
+Each has one method, ``step(net)`` reads
 ``net.named_gradients()`` (filled by the last ``backward``) and updates every array of
 ``net.named_parameters()`` in place, so either can be passed to
 ``cnnlib.train.fit(..., optimizer=...)``::
@@ -8,7 +8,7 @@ Both have the interface of ``cnnlib.network.SGD``: ``step(net)`` reads
     opt = Adam(lr=0.001)
     history = fit(net, x, y, num_epochs=10, batch_size=32, optimizer=opt)
 
-Unlike plain SGD they keep one state array per parameter (same shape and dtype),
+Momentum and Adam keep one state array per parameter (same shape and dtype),
 keyed by the parameter's name; ``reset()`` forgets it. One optimiser belongs to one
 network: a step that meets different names or shapes raises ValueError.
 
@@ -23,6 +23,36 @@ Update rules, for a parameter ``p`` with gradient ``g`` at step ``t = 1, 2, ...`
 """
 
 import numpy as np
+
+from cnnlib._checks import check_number
+from cnnlib.sequential import (
+    save_weights,  # noqa: F401 (part of this module's interface
+)
+
+
+class SGD:
+    """Plain stochastic gradient descent: ``p -= lr * grad`` for every parameter, in place.
+
+    lr: learning rate (> 0). ``step(net)`` reads ``net.named_gradients()``
+    from the last ``backward`` and updates ``net.named_parameters()``.
+    """
+
+    def __init__(self, lr):
+        self.lr = check_number("learning rate lr", lr, 0, low_open=True)
+
+    def step(self, net):
+        if not (callable(getattr(net, "named_gradients", None)) and callable(getattr(net, "named_parameters", None))):
+            raise ValueError(f"SGD.step needs a network with named_parameters() and named_gradients() "
+                             f"(e.g. a Sequential), got {type(net).__name__}")
+        grads = net.named_gradients()
+        for name, p in net.named_parameters().items():
+            g = grads[name]
+            if g.shape != p.shape:
+                raise ValueError(f"gradient for {name} has shape {g.shape}, parameter has {p.shape}")
+            p -= self.lr * g  # in place; a float64 gradient is rounded into a float32 parameter
+
+    def __repr__(self):
+        return f"SGD(lr={self.lr:g})"
 
 
 def _check_rate(name, value):

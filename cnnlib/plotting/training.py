@@ -4,7 +4,7 @@
                                      records (dicts with "epoch", "loss", "train_accuracy",
                                      "test_loss", "test_accuracy") -> Figure
 
-``TrainingCurvesFigure`` keeps the figure and redraws it with more points; the
+``TrainingCurvesView`` keeps the figure and redraws it with more points; the
 ``TrainingMonitor`` widget uses it while a network trains. Missing test values (NaN, when
 the test split was not evaluated at a record) are left out of the test curves.
 """
@@ -13,7 +13,13 @@ import math
 
 import numpy as np
 
-from cnnlib.plotting import LABEL_SIZE, SUPTITLE_SIZE, TICK_SIZE, TITLE_SIZE, new_figure
+from cnnlib.plotting.style import (
+    LABEL_SIZE,
+    SUPTITLE_SIZE,
+    TICK_SIZE,
+    TITLE_SIZE,
+    new_figure,
+)
 
 CURVE_KEYS = ("epoch", "loss", "train_accuracy", "test_loss", "test_accuracy")
 
@@ -41,7 +47,7 @@ def curves_from(history):
     return curves
 
 
-class TrainingCurvesFigure:
+class TrainingCurvesView:
     """Loss (left) and accuracy (right) against epochs; ``update(curves)`` redraws with new points.
 
     num_epochs: fixes the x axis to 0..num_epochs so it does not jump while training (None:
@@ -90,7 +96,7 @@ class TrainingCurvesFigure:
             self.loss_top = max(self.loss_top, float(losses.max()) * 1.08)
             self.ax_loss.set_ylim(0, self.loss_top or 1.0)
         self.suptitle.set_text(self.title or _summary(curves))
-        self.background_key = None
+        self.slow_key = None
         self.static_key = (right, self.loss_top)
 
 
@@ -115,5 +121,5 @@ def plot_training_curves(history, title=None, fig=None):
     if not curves["epoch"].size:
         raise ValueError("history has no records yet; expected at least one (fit records one per epoch)")
     fig = new_figure((14, 4.8), fig)
-    TrainingCurvesFigure(fig, title=title).update(curves)
+    TrainingCurvesView(fig, title=title).update(curves)
     return fig

@@ -18,11 +18,28 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib._checks import as_float_array, check_choice, check_finite, check_ndim, check_nonempty
+from cnnlib._checks import (
+    as_float_array,
+    check_choice,
+    check_finite,
+    check_ndim,
+    check_nonempty,
+)
 from cnnlib.conv import conv2d_forward, conv_output_size, convolve2d, correlate2d
-from cnnlib.plotting import (DIVERGING, GRAY, LABEL_SIZE, MAX_ANNOTATED_SIDE, SUPTITLE_SIZE,
-                             TITLE_SIZE, CellValues,
-                             add_colorbar, bare_axes, colormap, new_figure, show_array, symmetric_limits)
+from cnnlib.plotting.mosaic import CellValues, show_array
+from cnnlib.plotting.style import (
+    DIVERGING,
+    GRAY,
+    LABEL_SIZE,
+    MAX_ANNOTATED_SIDE,
+    SUPTITLE_SIZE,
+    TITLE_SIZE,
+    add_colorbar,
+    bare_axes,
+    colormap,
+    new_figure,
+    symmetric_limits,
+)
 
 MODES = ("correlation", "convolution")
 
@@ -114,12 +131,12 @@ def _is_integer_valued(a):
     return bool(np.all(a == np.round(a)))
 
 
-class ConvolutionStepFigure:
+class ConvolutionStepView:
     """The stepper's picture, built once and then updated in place (fast enough for a Play button).
 
     ``update(state)`` shows another position, mode, padding or stride for the same image and
     kernel; ``fits(state)`` says whether it can (else build a new one). ``dynamic`` lists the
-    artists that change at every step, ``slow`` those that change with ``background_key``
+    artists that change at every step, ``slow`` those that change with ``slow_key``
     (mode, padding, stride), for ``plotting.FastRedraw``. Colour scales are fixed per image and
     kernel (covering every padding, stride and mode), so colours compare across steps.
     """
@@ -219,7 +236,7 @@ class ConvolutionStepFigure:
         self.out_text.set_text(f"step {state.position + 1} of {state.num_positions}: "
                                f"output[{state.row}, {state.col}] = {total}")
         self.suptitle.set_text(f"{state.mode}, padding {p}, stride {state.stride}\n{state.size_formula}")
-        self.background_key = (state.mode, p, state.stride)  # what the slow artists show
+        self.slow_key = (state.mode, p, state.stride)  # what the slow artists show
         self.static_key = None  # the rest never changes
 
 
@@ -230,5 +247,5 @@ def plot_convolution_step(state, fig=None):
     Returns the Figure (a new pyplot figure unless ``fig`` is given; ``fig`` is cleared).
     """
     fig = new_figure((15, 4.8), fig)
-    ConvolutionStepFigure(fig, state)
+    ConvolutionStepView(fig, state)
     return fig

@@ -13,11 +13,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnlib._checks import as_float_array, check_choice, check_ndim
-from cnnlib.plotting import (SUPTITLE_SIZE, TITLE_SIZE, Mosaic, add_colorbar, bare_axes, color_limits,
-                             new_figure, set_scale)
+from cnnlib.plotting.mosaic import Mosaic
+from cnnlib.plotting.style import (
+    SUPTITLE_SIZE,
+    TITLE_SIZE,
+    add_colorbar,
+    bare_axes,
+    color_limits,
+    new_figure,
+    set_scale,
+)
 from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward
 
-KERNEL_POOL_MODES = ("sum", "mean", "max")
 SPATIAL_POOL_MODES = ("max", "avg")
 
 
@@ -54,12 +61,12 @@ def pooling_state(maps, mode="max", spatial="max", size=2, stride=None):
 
 
 def pooling_limits(maps, combined):
-    """Colour scales for ``PoolingFigure``: maps (..., K, H, W) (pooled maps share their scale)
+    """Colour scales for ``PoolingView``: maps (..., K, H, W) (pooled maps share their scale)
     and combined maps (..., H, W), each (cmap, vmin, vmax)."""
     return {"maps": color_limits(maps), "combined": color_limits(combined)}
 
 
-class PoolingFigure:
+class PoolingView:
     """Maps | combined across kernels | pooled spatially, updated in place for maps of one shape.
 
     ``update(state, limits)``: limits from ``pooling_limits`` fix the colour scales
@@ -86,7 +93,7 @@ class PoolingFigure:
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
         self.dynamic = [self.in_maps.im, self.comb, self.pooled.im, *self.pooled.texts, ax_pool.title,
                         self.suptitle]
-        self.slow = [comb_bar.ax, ax_comb.title]  # they follow the mode (background_key)
+        self.slow = [comb_bar.ax, ax_comb.title]  # they follow the mode (slow_key)
         self.update(state, limits)
 
     def fits(self, state):
@@ -109,7 +116,7 @@ class PoolingFigure:
         _, h, w = state.maps.shape
         self.suptitle.set_text(f"across kernels: ({k}, {h}, {w}) → ({h}, {w});   spatially: "
                                f"H'' = ({h} − {state.size}) // {state.stride} + 1 = {h2}  →  ({k}, {h2}, {w2})")
-        self.background_key = (tuple(limits["combined"]), state.mode)
+        self.slow_key = (tuple(limits["combined"]), state.mode)
         self.static_key = tuple(limits["maps"])  # the maps' colour bars
 
 
@@ -117,5 +124,5 @@ def plot_pooling(state, limits=None, fig=None):
     """Draw ``PoolingState``: the K maps, their combination across kernels, and every map pooled
     spatially (same colour scale as the maps). Returns the Figure."""
     fig = new_figure((15, 5), fig)
-    PoolingFigure(fig, state, limits)
+    PoolingView(fig, state, limits)
     return fig

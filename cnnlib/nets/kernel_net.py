@@ -1,0 +1,127 @@
+"""The 3x3 kernel net of seeds 000/001/003, as written (``faithful``) and corrected.
+
+The seed's network: 16 kernels of 3x3 slide over a 28x28 image, tanh, dropout
+(mask x 2), one dense layer to 10 logits, softmax; mini-batches of 128 without
+shuffling (7 per pass over 1,000 images, the last 104 unused), alpha = 2,
+300 iterations. Its update for the dense weights uses the delta
+``(labels - prediction) / (batch_size * batch_size)``, so ``alpha = 2`` is plain
+SGD with ``lr = 2 / 128`` on the mean softmax-cross-entropy gradient.
+
+Two versions:
+
+* **corrected** (``build_kernel_net()``): cnnlib layers,
+  ``Conv2D(1->16, 3x3, no bias) -> Tanh -> Dropout(0.5) -> Flatten -> Dense(10816->10, no bias)``,
+  trained on softmax cross-entropy with ``SGD(lr=2/128)``: a 26x26 valid
+  correlation and true gradients everywhere.
+* **faithful** (``FaithfulKernelNet``, ``build_kernel_net(faithful=True)``): the seed's code
+  path with its three slips, each of which ``fixes`` can undo:
+
+  - ``"windows"``: ``range(28 - 3)`` visits 25 window positions per axis, not 26, so the
+    last row and column are never seen and the hidden layer has 25*25*16 = 10,000 units;
+  - ``"sign"``: the seed's deltas are negative gradients, and ``kernels -= alpha * k_update``
+    then climbs the loss for the kernels (gradient *ascent*);
+  - ``"derivative"``: the tanh derivative ``1 - h**2`` is taken of the dropout-scaled
+    activation ``h = 2 * mask * tanh(.)`` (so ``1 - 4 tanh**2`` for kept units), and the
+    backward mask lacks the x 2.
+
+Initialisation as the seed: ``numpy.random.RandomState(seed)`` draws the kernels
+``0.02*U[0,1) - 0.01`` of shape (9, 16), then the dense weights ``0.2*U[0,1) - 0.1``
+of shape (hidden, 10); the faithful net then draws one ``randint(2)`` dropout mask
+per batch from the same stream, so with Keras' first 1,000 MNIST images it replays
+the seed. The corrected net uses the same first two draws (its dense rows reordered
+from the seed's position-major layout to cnnlib's (K, H', W') flattening) and a
+``numpy.random.Generator(seed)`` for dropout.
+"""
+
+
+import numpy as np
+
+from cnnlib._checks import (
+    check_choice,
+    check_float_dtype,
+    check_seed,
+)
+from cnnlib.data import prepare_images
+from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, Tanh
+from cnnlib.nets.faithful_kernel_net import (
+    KERNEL_NUM_KERNELS,
+    KERNEL_SEED,
+    KERNEL_SIZE,
+    FaithfulKernelNet,
+    _source_draws,
+)
+from cnnlib.sequential import Sequential
+from cnnlib.train import TrainingRun, fit
+
+#: Mini-batch size; 1,000 images give 7 full batches per iteration (the last 104 images unused).
+KERNEL_BATCH_SIZE = 128
+
+
+#: The seed's alpha; with its delta divided by batch_size**2 this is SGD with lr = alpha / batch_size.
+KERNEL_ALPHA = 2
+
+
+KERNEL_LR = KERNEL_ALPHA / KERNEL_BATCH_SIZE
+
+
+#: Test images per forward pass when evaluating: 100 images' feature maps (4.3 MB in float32)
+#: stay in the CPU cache, which makes a 4,000-image evaluation faster than batches of 500 or 1,000.
+KERNEL_EVAL_BATCH_SIZE = 100
+
+
+#: Passes over the 1,000 training images ("iterations" in the seed).
+KERNEL_ITERATIONS = 300
+
+
+#: Drop probability: the seed's 0/1 mask times 2 is inverted dropout with p = 0.5.
+KERNEL_DROPOUT = 0.5
+
+
+
+
+def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
+    """The kernel net, initialised as the seed does.
+
+    faithful=False: the corrected cnnlib ``Sequential`` (float32 unless ``dtype``);
+    faithful=True: ``FaithfulKernelNet(seed, fixes)``, trained in float64 unless ``dtype`` says
+    otherwise and evaluated (test mode) in float32: over the 300 iterations on the bundled
+    4,000 test images, its predictions equal float64 ones at every iteration.
+    """
+    check_choice("faithful", faithful, (True, False))
+    if faithful:
+        return FaithfulKernelNet(seed, fixes, dtype=np.float64 if dtype is None else dtype, eval_dtype=np.float32)
+    if fixes:
+        raise ValueError("fixes apply to the faithful net only; the corrected net has them all")
+    seed = check_seed("seed", seed)
+    dtype = np.float32 if dtype is None else check_float_dtype("dtype", dtype)
+    positions = 28 - KERNEL_SIZE + 1
+    kernels, weights = _source_draws(np.random.RandomState(seed), positions)
+    conv = Conv2D(1, KERNEL_NUM_KERNELS, KERNEL_SIZE, bias=None, dtype=dtype, input_grad=False)  # first layer
+    # column k of the seed's (9, 16) kernels is kernel k, its 9 rows the 3x3 window in row-major order
+    conv.params["w"] = kernels.T.reshape(KERNEL_NUM_KERNELS, 1, KERNEL_SIZE, KERNEL_SIZE).astype(dtype)  # (K,C,KH,KW)
+    dense = Dense(positions * positions * KERNEL_NUM_KERNELS, 10, bias=False, dtype=dtype)
+    rows = weights.reshape(positions * positions, KERNEL_NUM_KERNELS, 10)  # (H'*W', K, 10), seed order
+    dense.params["w"] = rows.transpose(1, 0, 2).reshape(-1, 10).astype(dtype)  # (K*H'*W', 10), Flatten order
+    return Sequential([conv, Tanh(), Dropout(KERNEL_DROPOUT, rng=np.random.default_rng(seed)), Flatten(), dense],
+                      input_shape=(1, 28, 28))
+
+
+def train_kernel_net(x_train, y_train, x_test=None, y_test=None, *, faithful=False, fixes=(),
+                     iterations=KERNEL_ITERATIONS, seed=KERNEL_SEED, callback=None, progress="auto",
+                     eval_every=1, dtype=None):
+    """Train the 3x3 kernel net the seed's way; return a ``TrainingRun`` (net, history).
+
+    faithful: False -> the corrected cnnlib net (float32); True -> ``FaithfulKernelNet`` with the seed's
+    slips, minus any named in ``fixes`` (float64 like the seed). Batches of 128 in order, the last
+    104 of 1,000 images unused, SGD lr = 2/128 on softmax cross-entropy, ``iterations`` passes.
+    history.test_accuracy[i] is the seed's ``test-acc`` after iteration i (0-based; evaluated
+    every ``eval_every`` iterations).
+    """
+    seed = check_seed("seed", seed)
+    dtype = (np.float64 if faithful else np.float32) if dtype is None else dtype
+    x, xt = prepare_images(x_train, dtype=dtype), prepare_images(x_test, center=False, dtype=dtype)
+    net = build_kernel_net(seed, faithful=faithful, fixes=fixes, dtype=dtype)
+    history = fit(net, x, y_train, num_epochs=iterations, batch_size=KERNEL_BATCH_SIZE, lr=KERNEL_LR,
+                  shuffle=False, drop_last=True, x_test=xt, y_test=y_test, eval_every=eval_every,
+                  eval_batch_size=KERNEL_EVAL_BATCH_SIZE, callback=callback, progress=progress)
+    return TrainingRun(net, history)

@@ -1,0 +1,46 @@
+"""Pictures for the course: each ``plot_*`` function returns a matplotlib ``Figure``.
+
+    from cnnlib.plotting import plot_kernels, plot_feature_maps, feature_maps_state
+
+Sized and lettered for a projector (1280x720): large fonts, a title on every panel, a colour
+bar wherever the values matter. Signed values use a diverging map centred on 0 (white = 0,
+red > 0, blue < 0); digits are drawn ``GRAY`` (ink light on a dark background).
+
+=====================  ==================================================================
+module                 what it draws
+=====================  ==================================================================
+``panels``             kernels as a grid, K maps as tiles, one image
+``stepper``            the convolution stepper: one window position at a time
+``kernel_maps``        one kernel's map of an image and its activation
+``feature_maps``       every channel of one layer of a network, for one image
+``pooling``            maps combined across kernels, and pooled spatially
+``training``           loss and accuracy curves
+``results``            confusion matrix, misclassified digits, a unit's receptive field
+``saliency``           occlusion and gradient saliency maps
+``style``              font sizes, colour maps and limits, colour bars (shared by all)
+``mosaic``             many maps as the tiles of one image (fast to redraw)
+``render``             off-screen rendering and blitting, for the widgets
+=====================  ==================================================================
+
+A picture with a ``*_state`` function computes its numbers there (with the library's own
+functions) and draws them in ``plot_*``; the widgets of ``cnnlib.widgets`` keep a ``*View``
+of the figure and only update it.
+"""
+
+from cnnlib.plotting.feature_maps import feature_maps_state, plot_feature_maps
+from cnnlib.plotting.kernel_maps import kernel_maps_state, plot_kernel_maps
+from cnnlib.plotting.panels import plot_image, plot_kernels, plot_maps
+from cnnlib.plotting.pooling import plot_pooling, pooling_state
+from cnnlib.plotting.results import (
+           plot_confusion_matrix,
+           plot_misclassified,
+           plot_receptive_field,
+)
+from cnnlib.plotting.saliency import plot_saliency
+from cnnlib.plotting.stepper import convolution_step_state, plot_convolution_step
+from cnnlib.plotting.training import plot_training_curves
+
+__all__ = ["plot_kernels", "plot_maps", "plot_image", "convolution_step_state", "plot_convolution_step",
+           "kernel_maps_state", "plot_kernel_maps", "feature_maps_state", "plot_feature_maps", "pooling_state",
+           "plot_pooling", "plot_training_curves", "plot_confusion_matrix", "plot_misclassified",
+           "plot_receptive_field", "plot_saliency"]
