@@ -220,10 +220,15 @@ def check_seed(name, v):
     return int(v)
 
 
-def check_index(name, i, count, what):
-    """Return ``int(i)``; raise unless ``i`` is an int in 0 .. count - 1 (``what``: e.g. "images")."""
+def check_index(name, i, count, what=None, *, why=None):
+    """Return ``int(i)``; raise unless ``i`` is an int in 0 .. count - 1.
+
+    The message explains the range with ``why`` (e.g. "an output of 5×5"), or else as
+    "there are {count} {what}" (``what``: e.g. "images").
+    """
     if not _is_int(i) or not 0 <= i < count:
-        raise ValueError(f"{name} must be an int in 0..{count - 1} (there are {count} {what}), got {i!r}")
+        why = why or f"there are {count} {what}"
+        raise ValueError(f"{name} must be an int in 0..{count - 1} ({why}), got {i!r}")
     return int(i)
 
 

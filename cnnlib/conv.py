@@ -158,11 +158,18 @@ def _check_conv_inputs(x, w, b, stride, padding):
     check_nonempty("w", w, "(w is (K, C, KH, KW))")
     check_nonempty("x", x, "(x is (N, C, H, W))", from_axis=1)  # N = 0 (no images) gives an empty output
     check_weights_match(x, w, 1, "channels", "(K, C, KH, KW)", "C")
-    b = check_bias(b, w.shape[0], "kernel")
     stride = check_positive_int("stride", stride)
     padding = check_nonnegative_int("padding", padding)
     h_out = conv_output_size(x.shape[2], w.shape[2], stride, padding)
     w_out = conv_output_size(x.shape[3], w.shape[3], stride, padding)
+    if b is not None and np.ndim(b) == 3:  # one bias per output position
+        b = as_float_array("b", b)
+        if b.shape != (w.shape[0], h_out, w_out):
+            raise ValueError(f"a bias per output position must have shape (K, H', W') = "
+                             f"{(w.shape[0], h_out, w_out)}, got shape {b.shape}")
+        check_finite("b", b)
+    else:
+        b = check_bias(b, w.shape[0], "kernel (or (K, H', W'): one per output position)")
     check_finite("x", x)
     check_finite("w", w)
     return x, w, b, stride, padding, (h_out, w_out)
@@ -193,7 +200,8 @@ def _columns(x, kernel_size, stride, padding):
 def conv2d_forward(x, w, b=None, stride=1, padding=0):
     """Vectorised conv layer: every window at once, then one (batched) matrix product.
 
-    x: (N, C, H, W); w: (K, C, KH, KW); b: (K,) or None.
+    x: (N, C, H, W); w: (K, C, KH, KW); b: (K,) one bias per kernel, (K, H', W') one per
+    output position (as source notebook 004's layer), or None.
     Returns out: (N, K, H', W') and cache = (x, w, b, stride, padding).
     For each image n: out[n] = w as (K, C*KH*KW) @ cols[n] as (C*KH*KW, H'*W').
     """
@@ -204,7 +212,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0):
     w_rows = w.reshape(k, -1).astype(dtype, copy=False)  # (K, C*KH*KW)
     out = w_rows @ cols  # (N, K, H'*W'), one small product per image
     if b is not None:
-        out += b.astype(dtype, copy=False)[:, None]  # (K, 1) broadcast over images and positions
+        out += b.astype(dtype, copy=False).reshape(k, -1)  # (K, 1) or (K, H'*W'), broadcast over images
     return out.reshape(x.shape[0], k, h_out, w_out), (x, w, b, stride, padding)  # (N, K, H', W')
 
 
@@ -212,7 +220,7 @@ def conv2d_backward(dout, cache, need_dx=True):
     """Gradients of the conv layer, vectorised.
 
     dout: (N, K, H', W'); cache from either conv2d forward.
-    Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) (None when b was None).
+    Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: b's shape, (K,) or (K, H', W') (None when b was None).
     need_dx=False skips dx and returns None for it (a network's first layer: nothing
     upstream needs the gradient of the images); dw and db are the same either way.
     dw: per image dout[n] (K, H'*W') @ cols[n].T, summed over images.
@@ -232,7 +240,7 @@ def conv2d_backward(dout, cache, need_dx=True):
     w_rows = w.reshape(k, c * kh * kw).astype(dtype, copy=False)  # (K, C*KH*KW)
 
     dw = (dout_rows @ cols.transpose(0, 2, 1)).sum(axis=0)  # (N, K, C*KH*KW) summed -> (K, C*KH*KW)
-    db = None if b is None else dout.sum(axis=(0, 2, 3)).astype(b.dtype, copy=False)
+    db = None if b is None else dout.sum(axis=(0, 2, 3) if b.ndim == 1 else 0).astype(b.dtype, copy=False)
     dw = dw.reshape(w.shape).astype(w.dtype, copy=False)  # (K, C, KH, KW)
     if not need_dx:
         return None, dw, db
@@ -265,7 +273,7 @@ def conv2d_forward_naive(x, w, b=None, stride=1, padding=0):
                     window = x_padded[n, :, top:top + kh, left:left + kw]  # (C, KH, KW)
                     out[n, k, i, j] = np.sum(window * w[k])
                     if b is not None:
-                        out[n, k, i, j] += b[k]
+                        out[n, k, i, j] += b[k] if b.ndim == 1 else b[k, i, j]
     return out, (x, w, b, stride, padding)
 
 
@@ -296,7 +304,7 @@ def conv2d_backward_naive(dout, cache, need_dx=True):
                     if need_dx:
                         dx_padded[n, :, top:top + kh, left:left + kw] += dout[n, k, i, j] * w[k]
                     if b is not None:
-                        db[k] += dout[n, k, i, j]
+                        db[(k,) if b.ndim == 1 else (k, i, j)] += dout[n, k, i, j]
     if not need_dx:
         return None, dw, db
     dx = dx_padded[:, :, padding:padding + x.shape[2], padding:padding + x.shape[3]]  # (N, C, H, W)

@@ -31,7 +31,6 @@ from cnnlib._checks import (
     as_array,
     as_generator,
     check_choice,
-    check_finite,
     check_float_dtype,
     check_kernel_size,
     check_nonnegative_int,
@@ -55,6 +54,20 @@ from cnnlib.pool import (
     maxpool2d_backward,
     maxpool2d_forward,
 )
+
+
+def layer_outputs(layers, x):
+    """Yield the output of each layer in turn for the input ``x``, in test mode (no dropout)."""
+    for layer in layers:
+        x = layer.forward(x, training=False)
+        yield x
+
+
+def forward_through(layers, x):
+    """``x`` through ``layers`` in test mode: the last layer's output (``x`` itself for no layers)."""
+    for x in layer_outputs(layers, x):  # noqa: B007 (the last value is the answer)
+        pass
+    return x
 
 
 class Layer:
@@ -204,11 +217,7 @@ class Conv2D(Layer):
         if self.bias == "position" and tuple(np.shape(x)[1:]) != self.input_shape:
             raise ValueError(f"this Conv2D has one bias per output position and was built for images of "
                              f"shape (N, {', '.join(map(str, self.input_shape))}), got x of shape {np.shape(x)}")
-        b = self.params["b"] if self.bias == "kernel" else None
-        out, self._cache = conv2d_forward(x, self.params["w"], b, self.stride, self.padding)
-        if self.bias == "position":
-            check_finite("b", self.params["b"])
-            out += self.params["b"]  # (K, H', W') broadcast over N; out is a fresh array
+        out, self._cache = conv2d_forward(x, self.params["w"], self.params.get("b"), self.stride, self.padding)
         return out
 
     def backward(self, dout):
@@ -216,10 +225,8 @@ class Conv2D(Layer):
         (K, C, KH, KW) and grads["b"]."""
         dx, dw, db = conv2d_backward(dout, self._need_cache(), need_dx=self.input_grad)
         self.grads["w"] = dw
-        if self.bias == "kernel":
-            self.grads["b"] = db
-        elif self.bias == "position":
-            self.grads["b"] = np.sum(dout, axis=0).astype(self.params["b"].dtype, copy=False)  # (K, H', W')
+        if self.bias is not None:
+            self.grads["b"] = db  # (K,) or (K, H', W'), like params["b"]
         return dx
 
     def __repr__(self):

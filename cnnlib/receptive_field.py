@@ -17,7 +17,16 @@ import copy
 
 import numpy as np
 
-from cnnlib.layers import AvgPool2D, Conv2D, Dropout, MaxPool2D, ReLU, Sigmoid, Tanh
+from cnnlib.layers import (
+    AvgPool2D,
+    Conv2D,
+    Dropout,
+    MaxPool2D,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    forward_through,
+)
 
 _PASS_THROUGH = (ReLU, Tanh, Sigmoid, Dropout)
 
@@ -57,9 +66,7 @@ def receptive_field_sizes(layers):
 
 def _one_hot_gradient(layers, x, unit):
     """Forward x through layers (test mode), backward a one-hot gradient at ``unit`` -> dx: x's shape."""
-    out = x
-    for layer in layers:
-        out = layer.forward(out, training=False)
+    out = forward_through(layers, x)
     if out.ndim != 4 or out.shape[0] != 1:
         raise ValueError(f"the last layer must give maps (1, K, H', W'), got shape {out.shape}")
     unit = tuple(int(u) for u in unit)

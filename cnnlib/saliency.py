@@ -20,6 +20,7 @@ import numpy as np
 from cnnlib._checks import (
     as_float_array,
     check_finite,
+    check_index,
     check_ndim,
     check_number,
     check_positive_int,
@@ -44,10 +45,7 @@ def _check_image(image):
 
 
 def _check_label(label, num_classes):
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < num_classes:
-        raise ValueError(f"label must be an int in 0..{num_classes - 1} (the network has {num_classes} "
-                         f"outputs), got {label!r}")
-    return int(label)
+    return check_index("label", label, num_classes, why=f"the network has {num_classes} outputs")
 
 
 def class_probabilities(net, images):

@@ -30,7 +30,8 @@ import zlib
 
 import numpy as np
 
-from cnnlib._checks import check_sizes
+from cnnlib._checks import check_index, check_sizes
+from cnnlib.layers import forward_through
 
 
 class Sequential:
@@ -56,6 +57,11 @@ class Sequential:
         for layer in self.layers:
             x = layer.forward(x, training=training)
         return x
+
+    def forward_to(self, x, index):
+        """The output of layer ``index`` (0-based) for input ``x``, in test mode (no dropout)."""
+        index = check_index("index", index, len(self.layers), "layers")
+        return forward_through(self.layers[:index + 1], x)
 
     def __call__(self, x):
         return self.forward(x, training=False)

@@ -169,6 +169,23 @@ def test_conv_gradients_numerically(forward, backward, shape, kernel, stride, pa
     assert rel_error(db, db_num) < 1e-6
 
 
+@pytest.mark.parametrize("forward,backward", [(conv2d_forward, conv2d_backward),
+                                              (conv2d_forward_naive, conv2d_backward_naive)])
+@pytest.mark.parametrize("shape,kernel,stride,padding", CASES[:4])
+def test_bias_per_output_position(forward, backward, shape, kernel, stride, padding):
+    # b: (K, H', W'), one bias per output value (source notebook 004's layer): added where it sits,
+    # and its gradient is dout summed over the images only.
+    rng, x, w, _ = make_case(shape, kernel, seed=7)
+    plain, _ = forward(x, w, None, stride, padding)
+    b = rng.normal(size=plain.shape[1:])
+    out, cache = forward(x, w, b, stride, padding)
+    np.testing.assert_allclose(out, plain + b, rtol=1e-12, atol=1e-12)
+    dout = rng.normal(size=out.shape)
+    db = backward(dout, cache)[2]
+    assert db.shape == b.shape
+    assert rel_error(db, numerical_gradient(lambda v: forward(x, w, v, stride, padding)[0], b, dout)) < 1e-6
+
+
 def test_no_bias_gives_db_none():
     rng, x, w, _ = make_case((2, 2, 5, 5), (3, 3, 3))
     out, cache = conv2d_forward(x, w)

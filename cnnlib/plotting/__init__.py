@@ -1,6 +1,7 @@
 """Pictures for the course: each ``plot_*`` function returns a matplotlib ``Figure``.
 
     from cnnlib.plotting import plot_kernels, plot_feature_maps, feature_maps_state
+    from cnnlib.plotting import Panel, plot_panels, plot_digits
 
 Sized and lettered for a projector (1280x720): large fonts, a title on every panel, a colour
 bar wherever the values matter. Signed values use a diverging map centred on 0 (white = 0,
@@ -9,7 +10,7 @@ red > 0, blue < 0); digits are drawn ``GRAY`` (ink light on a dark background).
 =====================  ==================================================================
 module                 what it draws
 =====================  ==================================================================
-``panels``             kernels as a grid, K maps as tiles, one image
+``panels``             kernels as a grid, K maps as tiles, one image, ``Panel``s side by side, digits
 ``stepper``            the convolution stepper: one window position at a time
 ``kernel_maps``        one kernel's map of an image and its activation
 ``feature_maps``       every channel of one layer of a network, for one image
@@ -29,7 +30,14 @@ of the figure and only update it.
 
 from cnnlib.plotting.feature_maps import feature_maps_state, plot_feature_maps
 from cnnlib.plotting.kernel_maps import kernel_maps_state, plot_kernel_maps
-from cnnlib.plotting.panels import plot_image, plot_kernels, plot_maps
+from cnnlib.plotting.panels import (
+           Panel,
+           plot_digits,
+           plot_image,
+           plot_kernels,
+           plot_maps,
+           plot_panels,
+)
 from cnnlib.plotting.pooling import plot_pooling, pooling_state
 from cnnlib.plotting.results import (
            plot_confusion_matrix,
@@ -40,7 +48,7 @@ from cnnlib.plotting.saliency import plot_saliency
 from cnnlib.plotting.stepper import convolution_step_state, plot_convolution_step
 from cnnlib.plotting.training import plot_training_curves
 
-__all__ = ["plot_kernels", "plot_maps", "plot_image", "convolution_step_state", "plot_convolution_step",
-           "kernel_maps_state", "plot_kernel_maps", "feature_maps_state", "plot_feature_maps", "pooling_state",
+__all__ = ["plot_kernels", "plot_maps", "plot_image", "Panel", "plot_panels", "plot_digits",
+           "convolution_step_state", "plot_convolution_step", "kernel_maps_state", "plot_kernel_maps", "feature_maps_state", "plot_feature_maps", "pooling_state",
            "plot_pooling", "plot_training_curves", "plot_confusion_matrix", "plot_misclassified",
            "plot_receptive_field", "plot_saliency"]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_finite, check_ndim
+from cnnlib._checks import as_float_array, check_finite, check_index, check_ndim
+from cnnlib.layers import forward_through
 from cnnlib.plotting.mosaic import Mosaic
 from cnnlib.plotting.style import (
     GRAY,
@@ -58,12 +59,8 @@ def feature_maps_state(net, image, layer_index):
         image = image[None]  # (H, W) -> (1, H, W)
     check_ndim("image", image, 3, "(C, H, W) or (H, W)")
     check_finite("image", image)
-    if isinstance(layer_index, bool) or not isinstance(layer_index, (int, np.integer)) \
-            or not 0 <= layer_index < len(layers):
-        raise ValueError(f"layer_index must be an int in 0..{len(layers) - 1}, got {layer_index!r}")
-    out = image[None]  # (1, C, H, W)
-    for layer in layers[:layer_index + 1]:
-        out = layer.forward(out, training=False)
+    layer_index = check_index("layer_index", layer_index, len(layers), "layers")
+    out = forward_through(layers[:layer_index + 1], image[None])  # (1, ...)
     return FeatureMaps(image=image, layer_index=int(layer_index), layer_name=layer_name(net, layer_index),
                        output=np.asarray(out)[0])
 

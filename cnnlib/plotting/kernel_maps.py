@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib._checks import as_float_array, check_choice, check_ndim
+from cnnlib._checks import as_float_array, check_choice, check_index, check_ndim
 from cnnlib.activations import relu_forward, sigmoid_forward, tanh_forward
 from cnnlib.conv import conv2d_forward
 from cnnlib.plotting.mosaic import Mosaic, show_array
@@ -74,12 +74,8 @@ def kernel_maps_state(w, x, kernel_index=0, b=None, stride=1, padding=0, activat
     check_ndim("image x", x, 3, "(C, H, W) or (H, W)")
     check_choice("activation", activation, tuple(ACTIVATIONS))
     k = w.shape[0]
-    if isinstance(kernel_index, bool) or not isinstance(kernel_index, (int, np.integer)) \
-            or not 0 <= kernel_index < k:
-        raise ValueError(f"kernel_index must be an int in 0..{k - 1} ({k} kernels), got {kernel_index!r}")
-    per_position = b is not None and np.ndim(b) == 3
-    out, _ = conv2d_forward(x[None], w, None if per_position else b, stride, padding)  # (1, K, H', W')
-    maps = out[0] + b if per_position else out[0]  # (K, H', W')
+    kernel_index = check_index("kernel_index", kernel_index, k, why=f"{k} kernels")
+    maps = conv2d_forward(x[None], w, b, stride, padding)[0][0]  # (K, H', W')
     forward = ACTIVATIONS[activation]
     activated = maps if forward is None else forward(maps)[0]
     return KernelMaps(w=w, x=x, kernel_index=int(kernel_index), maps=maps, activation=activation,

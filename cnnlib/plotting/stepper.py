@@ -22,6 +22,7 @@ from cnnlib._checks import (
     as_float_array,
     check_choice,
     check_finite,
+    check_index,
     check_ndim,
     check_nonempty,
 )
@@ -110,10 +111,7 @@ def convolution_step_state(image, kernel, position=0, mode="correlation", paddin
     check_choice("mode", mode, MODES)
     h_out = conv_output_size(image.shape[0], kernel.shape[0], stride, padding)  # validates P, S
     w_out = conv_output_size(image.shape[1], kernel.shape[1], stride, padding)
-    if isinstance(position, bool) or not isinstance(position, (int, np.integer)) \
-            or not 0 <= position < h_out * w_out:
-        raise ValueError(f"position must be an int in 0..{h_out * w_out - 1} "
-                         f"(an output of {h_out}×{w_out}), got {position!r}")
+    position = check_index("position", position, h_out * w_out, why=f"an output of {h_out}×{w_out}")
     kernel_used = kernel[::-1, ::-1] if mode == "convolution" else kernel
     out, _ = conv2d_forward(image[None, None], kernel_used[None, None], stride=stride, padding=padding)
     padded = np.pad(image, padding)  # (H+2P, W+2P)

@@ -22,7 +22,7 @@ from ipycanvas import Canvas, hold_canvas
 
 from cnnlib.activations import softmax
 from cnnlib.drawing import FRAME, has_ink, mnist_preprocess, strokes_to_image
-from cnnlib.layers import Dropout
+from cnnlib.layers import Dropout, layer_outputs
 from cnnlib.plotting.mosaic import Mosaic
 from cnnlib.plotting.style import TICK_SIZE, bare_axes, color_limits, set_scale
 from cnnlib.widgets.base import PictureWidget, big_label
@@ -68,8 +68,7 @@ def network_view(name, net, x, centered=False):
     """
     out = (x - 0.5 if centered else x).astype(np.float32)[None, None]  # (1, 1, 28, 28), as trained
     maps = []
-    for i, layer in enumerate(net.layers):
-        out = layer.forward(out, training=False)
+    for i, (layer, out) in enumerate(zip(net.layers, layer_outputs(net.layers, out))):
         if out.ndim == 4 and not isinstance(layer, Dropout):
             maps.append((f"{i}: {type(layer).__name__}", np.asarray(out[0], dtype=np.float64)))
     if out.ndim != 2:

@@ -5,6 +5,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from cnnlib._checks import check_index
+from cnnlib.layers import forward_through, layer_outputs
 from cnnlib.plotting.feature_maps import FeatureMapsView, feature_maps_state, layer_name
 from cnnlib.plotting.render import FastRedraw, offscreen_figure
 from cnnlib.plotting.style import color_limits
@@ -21,11 +22,8 @@ class FeatureMapExplorer(PictureWidget):
         self.images = as_images(images)
         check_index("image_index", image_index, len(self.images), "images")
         self.state = feature_maps_state(net, self.images[image_index], layer_index)  # validates
-        x = self.images[:1]
-        options = []
-        for i, lay in enumerate(net.layers):
-            x = lay.forward(x, training=False)
-            options.append((f"{layer_name(net, i)} → {tuple(np.shape(x)[1:])}", i))
+        options = [(f"{layer_name(net, i)} → {tuple(np.shape(x)[1:])}", i)
+                   for i, x in enumerate(layer_outputs(net.layers, self.images[:1]))]
         self.layer = widgets.Dropdown(options=options, value=layer_index, description="layer", style=BIG,
                                       layout=widgets.Layout(width="420px"))
         self.image_index = _int_slider("image", len(self.images) - 1, image_index)
@@ -52,9 +50,7 @@ class FeatureMapExplorer(PictureWidget):
         """One colour scale for layer i over every image: (cmap, vmin, vmax)."""
         lo, hi = np.inf, -np.inf
         for start in range(0, len(self.images), 256):
-            x = self.images[start:start + 256]  # (n, C, H, W)
-            for lay in self.net.layers[:i + 1]:
-                x = lay.forward(x, training=False)
+            x = forward_through(self.net.layers[:i + 1], self.images[start:start + 256])  # images start..start+255
             lo, hi = min(lo, float(np.min(x))), max(hi, float(np.max(x)))
         return color_limits(np.array([lo, hi]))
 

@@ -1,24 +1,43 @@
 """The kernel explorer: pick a kernel and an image, see the kernel's map and its activation.
 """
 
+from dataclasses import dataclass, field, replace
+
 import ipywidgets as widgets
 import numpy as np
 
 from cnnlib._checks import check_index
 from cnnlib.conv import conv2d_forward
+from cnnlib.layers import forward_through
 from cnnlib.plotting.feature_maps import layer_name
 from cnnlib.plotting.kernel_maps import ACTIVATIONS, KernelMapsView, kernel_maps_state
 from cnnlib.widgets.base import BIG, PictureWidget, _int_slider, as_images
 
 
-def conv_layer_of(net_or_kernels, layer=None):
-    """Find the kernels to explore.
+@dataclass(frozen=True)
+class ConvLayerInfo:
+    """The kernels the explorer shows, and how an image reaches them.
 
-    Returns (w (K, C, KH, KW), b or None, stride, padding, layers before the conv layer
-    (a list, to turn an image into the layer's input), activation after it or None, name).
+    w: (K, C, KH, KW); b: None, (K,) or (K, H', W'); stride, padding: the layer's;
+    before: the layers in front of it (a list; they turn an image into the layer's input);
+    activation: the name of the layer after it (e.g. "tanh"), or None; name: for the title.
+    """
+
+    w: np.ndarray
+    b: np.ndarray | None = None
+    stride: int = 1
+    padding: int = 0
+    before: list = field(default_factory=list)
+    activation: str | None = None
+    name: str = "kernels"
+
+
+def find_conv_layer(net_or_kernels, layer=None):
+    """Find the kernels to explore; return a ``ConvLayerInfo``.
+
     Accepts an array (K, C, KH, KW) or (K, KH, KW), a ``Conv2D`` layer, a ``Sequential``
     (``layer``: the index of a Conv2D; default the first) or a net with ``conv_weights()``
-    (the seed's kernel net).
+    (``FaithfulKernelNet``).
     """
     obj = net_or_kernels
     if hasattr(obj, "layers"):
@@ -28,24 +47,25 @@ def conv_layer_of(net_or_kernels, layer=None):
         i = convs[0] if layer is None else layer
         if i not in convs:
             raise ValueError(f"layer {layer!r} is not a convolutional layer; conv layers: {convs}")
-        conv = obj.layers[i]
         after = obj.layers[i + 1] if i + 1 < len(obj.layers) else None
-        activation = type(after).__name__.lower() if after is not None else None
-        w, b, stride, padding, _, _, _ = conv_layer_of(conv)
-        return w, b, stride, padding, obj.layers[:i], activation, layer_name(obj, i)
+        return replace(find_conv_layer(obj.layers[i]), before=obj.layers[:i], name=layer_name(obj, i),
+                       activation=type(after).__name__.lower() if after is not None else None)
     if hasattr(obj, "conv_weights"):
-        return np.asarray(obj.conv_weights()), None, 1, 0, [], "tanh", type(obj).__name__
+        return ConvLayerInfo(np.asarray(obj.conv_weights()), activation="tanh", name=type(obj).__name__)
     if hasattr(obj, "params") and np.ndim(obj.params.get("w")) == 4:
-        return (obj.params["w"], obj.params.get("b"), getattr(obj, "stride", 1), getattr(obj, "padding", 0),
-                [], None, type(obj).__name__)
-    return np.asarray(obj), None, 1, 0, [], None, "kernels"
+        return ConvLayerInfo(obj.params["w"], obj.params.get("b"), getattr(obj, "stride", 1),
+                             getattr(obj, "padding", 0), name=type(obj).__name__)
+    return ConvLayerInfo(np.asarray(obj))
 
 
 class KernelExplorer(PictureWidget):
     """Pick a kernel and an image, see its map (built by ``kernel_explorer``)."""
 
     def __init__(self, net_or_kernels, images, layer=None, activation=None, kernel_index=0, image_index=0):
-        w, self.b, self.stride, self.padding, self.before, after, self.name = conv_layer_of(net_or_kernels, layer)
+        found = find_conv_layer(net_or_kernels, layer)
+        w, after = found.w, found.activation
+        self.b, self.stride, self.padding, self.before, self.name = (found.b, found.stride, found.padding,
+                                                                     found.before, found.name)
         self.images = as_images(images)
         check_index("image_index", image_index, len(self.images), "images")
         activation = activation or (after if after in ACTIVATIONS else "none" if after else "tanh")
@@ -68,19 +88,13 @@ class KernelExplorer(PictureWidget):
 
     def _all_maps(self, start):
         """(n, K, H', W'): the maps of images start .. start+255."""
-        x = self.images[start:start + 256]  # (n, C, H, W)
-        for lay in self.before:
-            x = lay.forward(x, training=False)
-        per_position = self.b is not None and np.ndim(self.b) == 3
-        out, _ = conv2d_forward(x, self.w, None if per_position else self.b, self.stride, self.padding)
-        return out + self.b if per_position else out
+        x = forward_through(self.before, self.images[start:start + 256])  # (n, C, H, W) at the conv layer
+        return conv2d_forward(x, self.w, self.b, self.stride, self.padding)[0]
 
     def _layer_input(self, i):
         """(C, H, W): image i as the conv layer sees it (through the layers before it, test mode)."""
         if i not in self._inputs:
-            x = self.images[i:i + 1]  # (1, C, H, W)
-            for lay in self.before:
-                x = lay.forward(x, training=False)
+            x = forward_through(self.before, self.images[i:i + 1])  # (1, C, H, W)
             self._inputs = {i: np.asarray(x)[0]}  # keep one: images are cheap to redo
         return self._inputs[i]
 
