@@ -49,6 +49,7 @@ from cnnlib.nets.kernel_net import (
     KERNEL_LR,
     build_kernel_net,
 )
+from cnnlib.optimizers import SGD  # noqa: E402
 from cnnlib.train import (
     evaluate,  # noqa: E402
     fit,  # noqa: E402
@@ -133,8 +134,8 @@ def run_cnnlib(x_train, y_train, x_test, y_test, iterations, faithful):
     x, xt = to_float(x_train, dtype=dtype), to_float(x_test, dtype=dtype)
     net = build_kernel_net(1, faithful=faithful)
     t0 = time.perf_counter()
-    fit(net, x, y_train, num_epochs=iterations, batch_size=KERNEL_BATCH_SIZE, lr=KERNEL_LR, shuffle=False,
-        drop_last=True, progress=None)
+    fit(net, x, y_train, num_epochs=iterations, batch_size=KERNEL_BATCH_SIZE, optimizer=SGD(KERNEL_LR),
+        shuffle=False, drop_last=True, progress=None)
     train_s = time.perf_counter() - t0
     evaluate(net, xt[:500], y_test[:500], batch_size=KERNEL_EVAL_BATCH_SIZE)  # warm-up
     eval_s, acc = _median_time(lambda: evaluate(net, xt, y_test, batch_size=KERNEL_EVAL_BATCH_SIZE))
@@ -189,7 +190,7 @@ def main(argv=None):
     seed = run_seed(x_train, y_train, x_test, y_test, args.seed_iterations)
     check = FaithfulKernelNet(1)  # the faithful cnnlib net replays (a) exactly
     fit(check, to_float(x_train, dtype=np.float64), y_train, num_epochs=args.seed_iterations, batch_size=128,
-        lr=KERNEL_LR, shuffle=False, drop_last=True, progress=None)
+        optimizer=SGD(KERNEL_LR), shuffle=False, drop_last=True, progress=None)
     diff = max(np.max(np.abs(check.params["kernels"] - seed["kernels"])),
                np.max(np.abs(check.params["w"] - seed["weights"])))
     print(f"(a) seed code path: {seed['iter_s']:.2f} s per iteration (mean of {args.seed_iterations}), "

@@ -1,7 +1,7 @@
 """Training loop, early stopping on a validation split, batched evaluation and prediction.
 
-    history = fit(net, x_train, y_train, num_epochs=10, batch_size=32, lr=0.01,
-                  x_test=x_test, y_test=y_test, callback=monitor)
+    history = fit(net, x_train, y_train, num_epochs=10, batch_size=32, optimizer=SGD(0.01),
+                  test=(x_test, y_test), callback=monitor)
     history.test_accuracy[-1]           # one entry per record (by default, per epoch)
     evaluate(net, x_test, y_test)       # accuracy, computed 1,000 images at a time
 
@@ -57,7 +57,7 @@ class History:
     measured on the training batches as they were trained on (with dropout active,
     like the seeds' ``train-acc``);
     test_loss, test_accuracy: on the test split in test mode (``math.nan`` where it
-    was not evaluated: no test data, or between ``eval_every`` records).
+    was not evaluated: no test data, or between ``TestSplit.every`` records).
     """
 
     epoch: list = field(default_factory=list)
@@ -171,22 +171,48 @@ def evaluate_loss(net, x, y, loss="softmax_cross_entropy", batch_size=1000, num_
     return _evaluate(net, x, y, loss_fn, targets, check_positive_int("batch_size", batch_size))[0]
 
 
-def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss="softmax_cross_entropy",
-        shuffle=True, rng=None, drop_last=False, x_test=None, y_test=None, eval_every=1,
-        eval_batch_size=1000, record_every=None, callback=None, progress="auto", num_classes=10):
+@dataclass(frozen=True)
+class TestSplit:
+    """The split ``fit`` measures in test mode while it trains: ``fit(..., test=TestSplit(x, y))``.
+
+    x: (N, ...) inputs, y: (N,) labels; every: evaluate at every ``every``-th record (and always
+    at the last one); batch_size: samples per test-mode forward pass. A plain pair ``(x, y)``
+    means ``TestSplit(x, y)``; x and y both None means no test split.
+    """
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    x: object
+    y: object
+    every: int = 1
+    batch_size: int = 1000
+
+
+def _as_test_split(test):
+    if isinstance(test, (tuple, list)) and len(test) == 2:
+        test = TestSplit(*test)
+    if test is None or (isinstance(test, TestSplit) and test.x is None and test.y is None):
+        return None  # no test split (a trainer passes its optional x_test, y_test through)
+    if isinstance(test, TestSplit):
+        return test
+    raise ValueError(f"test must be a TestSplit(x, y, ...) or a pair (x_test, y_test), got {type(test).__name__}")
+
+
+def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax_cross_entropy", shuffle=True,
+        rng=None, drop_last=False, test=None, record_every=None, callback=None, progress="auto", num_classes=10):
     """Train ``net`` with mini-batch gradient descent; return a ``History``.
 
     x: (N, ...) training inputs; y: (N,) integer labels in [0, num_classes).
     num_epochs: passes over the data (the seeds call them iterations).
     batch_size: samples per update (1 = the per-image SGD of seeds 002 and 004).
-    lr: learning rate of the default ``SGD(lr)``; optimizer: anything with ``step(net)``.
+    optimizer: anything with ``step(net)`` (``cnnlib.optimizers``); default ``SGD(lr=0.01)``.
     loss: see the module docstring.
     shuffle: reshuffle every epoch with ``rng`` (Generator or int seed; None = seed 0);
         False keeps the given order, like seeds 000-003 and 004.
     drop_last: skip a final batch smaller than batch_size (seed 000's 1,000 images
         in 7 batches of 128: the last 104 are never used).
-    x_test, y_test: optional test split, evaluated in test mode every ``eval_every``
-        records (and at the last one), ``eval_batch_size`` samples at a time.
+    test: optional split measured in test mode while training: a pair ``(x_test, y_test)``
+        or a ``TestSplit`` that also says how often and in what batches.
     record_every: None records once per epoch; an int k records every k batches
         (like seed 002's report every 100 steps).
     callback: a callable, or a list of them, called after each record with a dict
@@ -202,11 +228,14 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
     check_choice("shuffle", shuffle, (True, False))
     check_choice("drop_last", drop_last, (True, False))
     batch_size = check_positive_int("batch_size", batch_size)
-    eval_every = check_positive_int("eval_every", eval_every)
-    eval_batch_size = check_positive_int("eval_batch_size", eval_batch_size)
-    if (x_test is None) != (y_test is None):
-        raise ValueError("give both x_test and y_test, or neither")
-    if x_test is not None:
+    test = _as_test_split(test)
+    x_test = y_test = None
+    if test is not None:
+        eval_every = check_positive_int("test.every", test.every)
+        eval_batch_size = check_positive_int("test.batch_size", test.batch_size)
+        x_test, y_test = test.x, test.y
+        if x_test is None or y_test is None:
+            raise ValueError("the test split needs both x and y, got None")
         x_test, y_test = _check_xy("x_test", x_test, y_test, num_classes)
         if x_test.shape[1:] != x.shape[1:]:
             raise ValueError(f"x_test samples have shape {x_test.shape[1:]}, x samples {x.shape[1:]}")
@@ -219,7 +248,7 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, lr=0.01, optimizer=None, loss
     for i, cb in enumerate(callbacks):
         check_callable("callback" if cb is callback else f"callback[{i}]", cb, "taking one record (a dict)", 1)
     if optimizer is None:
-        optimizer = SGD(lr)
+        optimizer = SGD(0.01)
     elif not callable(getattr(optimizer, "step", None)):
         raise ValueError(f"optimizer must have a step(net) method (e.g. cnnlib.optimizers.SGD(lr=0.01)), "
                          f"got {type(optimizer).__name__} {optimizer!r}")
@@ -292,13 +321,13 @@ def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, **
     accuracy; leave ``net`` with the weights of that best epoch.
 
     x: (N, ...) training inputs, y: (N,) labels; x_val, y_val: the validation split.
-    fit_kwargs go to ``cnnlib.train.fit`` (batch_size, optimizer or lr, loss, rng, ...);
-    not ``num_epochs``, ``x_test``/``y_test``, ``eval_every`` or ``record_every`` (set here).
+    fit_kwargs go to ``cnnlib.train.fit`` (batch_size, optimizer, loss, rng, ...);
+    not ``num_epochs``, ``test`` or ``record_every`` (set here).
     Returns an ``EarlyStoppingResult``.
     """
     max_epochs = check_positive_int("max_epochs", max_epochs)
     patience = check_positive_int("patience", patience)
-    taken = {"num_epochs", "x_test", "y_test", "eval_every", "record_every"} & set(fit_kwargs)
+    taken = {"num_epochs", "test", "record_every"} & set(fit_kwargs)
     if taken:
         raise ValueError(f"fit_early_stopping sets {', '.join(sorted(taken))} itself; remove them")
     if x_val is None or y_val is None:
@@ -321,7 +350,7 @@ def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, **
             raise _Stop
 
     try:
-        fit(net, x, y, num_epochs=max_epochs, x_test=x_val, y_test=y_val, callback=keep_best, **fit_kwargs)
+        fit(net, x, y, num_epochs=max_epochs, test=(x_val, y_val), callback=keep_best, **fit_kwargs)
     except _Stop:
         pass
     for key, p in net.named_parameters().items():

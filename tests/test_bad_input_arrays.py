@@ -100,7 +100,7 @@ def ndim_cases():
                 shape = (a.shape + (2,) * ndim)[:ndim]
                 bad = RNG.random(shape)
                 if fn_name in SAME_SHAPE:
-                    expected = rf"y_pred and y_true must have the same shape, got "
+                    expected = r"y_pred and y_true must have the same shape, got "
                 elif name == "b" and ndim == 3 and fn_name.startswith("conv2d"):
                     expected = r"a bias per output position must have shape \(K, H', W'\) = .*got shape " + \
                                re.escape(str(bad.shape))

@@ -24,7 +24,7 @@ from cnnlib.layers import (
 )
 from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential
-from cnnlib.train import evaluate, evaluate_loss, fit, predict
+from cnnlib.train import TestSplit, evaluate, evaluate_loss, fit, predict
 
 NOT_INTS = [1.5, "3", None, True, np.float64(2.0), [3], 2 + 0j]
 NOT_NUMBERS = ["0.1", None, True, [0.1], 1j, np.nan, np.inf, -np.inf]
@@ -135,11 +135,13 @@ def _fit(**kwargs):
 FIT_TABLE = [
     ("num_epochs", _fit(num_epochs=None), NOT_INTS + [0, -1], _msg("num_epochs", "a positive integer")),
     ("batch_size", _fit(batch_size=None), NOT_INTS + [0], _msg("batch_size", "a positive integer")),
-    ("eval_every", _fit(eval_every=None), NOT_INTS + [0], _msg("eval_every", "a positive integer")),
-    ("eval_batch_size", _fit(eval_batch_size=None), NOT_INTS + [0], _msg("eval_batch_size", "a positive integer")),
+    ("test.every", lambda v: fit(ExplodingNet(), X, Y, test=TestSplit(X, Y, every=v), progress=None),
+     NOT_INTS + [0], _msg("test.every", "a positive integer")),
+    ("test.batch_size", lambda v: fit(ExplodingNet(), X, Y, test=TestSplit(X, Y, batch_size=v), progress=None),
+     NOT_INTS + [0], _msg("test.batch_size", "a positive integer")),
+    ("test", _fit(test=None), [3, "x", (X,), [X, Y, Y]], r"test must be a TestSplit\(x, y, \.\.\.\) or a pair"),
     ("record_every", _fit(record_every=None), [1.5, "3", True, 0, -2], _msg("record_every", "a positive integer")),
-    ("lr", _fit(lr=None), NOT_NUMBERS + [0, -1], lambda v: rf"learning rate lr must be a finite number > 0"),
-    ("rng", _fit(rng=None), BAD_SEEDS[:4], lambda v: rf"rng must be an int seed in 0\.\.4294967295"),
+    ("rng", _fit(rng=None), BAD_SEEDS[:4], lambda v: r"rng must be an int seed in 0\.\.4294967295"),
     ("shuffle", _fit(shuffle=None), ["yes", None, 2, "False"], lambda v: r"shuffle must be one of True, False, got"),
     ("drop_last", _fit(drop_last=None), ["yes", None, 2], lambda v: r"drop_last must be one of True, False, got"),
     ("loss", _fit(loss=None), ["cross_entropy", "mse", None, 3],
@@ -165,8 +167,7 @@ FIT_TABLE = [
     ("x_train values", lambda v: fit(ExplodingNet(), np.where(np.arange(X.size).reshape(X.shape) == 7, v, X), Y,
                                      progress=None), [np.nan, np.inf, -np.inf],
      r"x_train must contain only finite numbers, got 1 NaN/inf value\(s\)"),
-    ("x_test values", lambda v: fit(ExplodingNet(), X, Y, x_test=np.full((2, 1, 4, 4), v), y_test=Y[:2],
-                                    progress=None), [np.nan, np.inf],
+    ("x_test values", lambda v: fit(ExplodingNet(), X, Y, test=(np.full((2, 1, 4, 4), v), Y[:2]), progress=None), [np.nan, np.inf],
      r"x_test must contain only finite numbers, got 32 NaN/inf value\(s\)"),
     ("net", lambda v: fit(v, X, Y, progress=None), ["net", None, object(), [Flatten()]],
      r"net must be a network with forward, backward, named_parameters, named_gradients \(e.g. a Sequential\)"),

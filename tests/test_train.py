@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Sigmoid
+from cnnlib.optimizers import SGD
 from cnnlib.progress import resolve_progress
 from cnnlib.sequential import Sequential
-from cnnlib.train import History, evaluate, evaluate_loss, fit, predict
+from cnnlib.train import History, TestSplit, evaluate, evaluate_loss, fit, predict
 
 
 def toy_data(n=96, seed=0):
@@ -36,7 +37,7 @@ def test_loss_falls_and_two_runs_with_one_seed_are_identical():
     runs = []
     for _ in range(2):
         net = toy_net(seed=3)
-        history = fit(net, x, y, num_epochs=8, batch_size=16, lr=0.5, rng=5, x_test=x[:32], y_test=y[:32],
+        history = fit(net, x, y, num_epochs=8, batch_size=16, optimizer=SGD(0.5), rng=5, test=(x[:32], y[:32]),
                       progress=None)
         runs.append((net, history))
     (net_a, hist_a), (net_b, hist_b) = runs
@@ -46,14 +47,14 @@ def test_loss_falls_and_two_runs_with_one_seed_are_identical():
     for (ka, pa), (kb, pb) in zip(net_a.named_parameters().items(), net_b.named_parameters().items()):
         assert ka == kb and np.array_equal(pa, pb)
     net_c = toy_net(seed=3)
-    fit(net_c, x, y, num_epochs=8, batch_size=16, lr=0.5, rng=6, progress=None)  # another shuffle
+    fit(net_c, x, y, num_epochs=8, batch_size=16, optimizer=SGD(0.5), rng=6, progress=None)  # another shuffle
     assert not np.array_equal(net_c.named_parameters()["5.Dense.w"], net_a.named_parameters()["5.Dense.w"])
 
 
 @pytest.mark.parametrize("loss", ["binary_cross_entropy", "mean_squared_error"])
 def test_one_hot_losses_train(loss):
     x, y = toy_data()
-    history = fit(toy_net(sigmoid=True), x, y, num_epochs=10, batch_size=8, lr=2.0, loss=loss,
+    history = fit(toy_net(sigmoid=True), x, y, num_epochs=10, batch_size=8, optimizer=SGD(2.0), loss=loss,
                   num_classes=4, progress=None)
     assert history.loss[-1] < 0.7 * history.loss[0]
     assert history.train_accuracy[-1] > history.train_accuracy[0]
@@ -62,7 +63,7 @@ def test_one_hot_losses_train(loss):
 def test_history_records_and_callbacks():
     x, y = toy_data(n=50)
     records = []
-    history = fit(toy_net(), x, y, num_epochs=3, batch_size=16, x_test=x, y_test=y, eval_every=2,
+    history = fit(toy_net(), x, y, num_epochs=3, batch_size=16, test=TestSplit(x, y, every=2),
                   callback=records.append, progress=None)
     assert isinstance(history, History) and len(history) == 3
     assert history.epoch == [1, 2, 3] and history.step == [4, 8, 12]  # 50 images: 3 full batches + 2
@@ -126,8 +127,8 @@ def test_bad_arguments_raise_value_error():
     net = toy_net()
     with pytest.raises(ValueError, match="length 20"):
         fit(net, x, y[:10], progress=None)
-    with pytest.raises(ValueError, match="both x_test and y_test"):
-        fit(net, x, y, x_test=x, progress=None)
+    with pytest.raises(ValueError, match="the test split needs both x and y"):
+        fit(net, x, y, test=(x, None), progress=None)
     with pytest.raises(ValueError, match="loss must be one of"):
         fit(net, x, y, loss="hinge", progress=None)
     with pytest.raises(ValueError, match="num_epochs"):

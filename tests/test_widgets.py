@@ -18,9 +18,10 @@ from cnnlib.layers import (
     Tanh,  # noqa: E402
 )
 from cnnlib.nets.kernel_net import build_kernel_net  # noqa: E402
+from cnnlib.optimizers import SGD  # noqa: E402
 from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward  # noqa: E402
 from cnnlib.sequential import Sequential  # noqa: E402
-from cnnlib.train import fit  # noqa: E402
+from cnnlib.train import TestSplit, fit  # noqa: E402
 from cnnlib.widgets import (
     TrainingMonitor,
     convolution_stepper,
@@ -202,8 +203,8 @@ def test_training_monitor_receives_every_record_of_fit(capsys):
     net = Sequential([Conv2D(1, 3, 3, rng=rng), ReLU(), Flatten(), Dense(3 * 4 * 4, 3, rng=rng)])
     monitor = TrainingMonitor(min_interval_s=3600)  # redraws at most once an hour, and for the last record
     first_picture = bytes(monitor.picture.value)
-    history = fit(net, x, y, num_epochs=4, batch_size=10, lr=0.5, record_every=3, x_test=x[:30], y_test=y[:30],
-                  eval_every=2, callback=monitor, progress=None)
+    history = fit(net, x, y, num_epochs=4, batch_size=10, optimizer=SGD(0.5), record_every=3,
+                  test=TestSplit(x[:30], y[:30], every=2), callback=monitor, progress=None)
     assert len(monitor.records) == len(history) == 8
     np.testing.assert_allclose([r["loss"] for r in monitor.records], history.loss)
     np.testing.assert_allclose([r["train_accuracy"] for r in monitor.records], history.train_accuracy)

@@ -6,8 +6,9 @@ import numpy as np
 from cnnlib._checks import as_generator, check_seed
 from cnnlib.data import prepare_images
 from cnnlib.layers import Dense, Flatten, ReLU
+from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential
-from cnnlib.train import TrainingRun, fit
+from cnnlib.train import TestSplit, TrainingRun, fit
 
 # --------------------------------------------------------------------------- dense baseline
 #: Hidden ReLU units of the dense baseline: 784 * 40 + 40 * 10 = 31,760 weights for 1,000 images.
@@ -60,7 +61,7 @@ def train_dense_net(x_train, y_train, x_test=None, y_test=None, *, num_epochs=DE
     seed = check_seed("seed", seed)
     x, xt = prepare_images(x_train, dtype=DENSE_DTYPE), prepare_images(x_test, center=False, dtype=DENSE_DTYPE)
     net = build_dense_net(np.random.default_rng(seed), hidden)
-    history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=batch_size, lr=lr, loss=loss, shuffle=True,
-                  rng=np.random.default_rng(seed + 1), x_test=xt, y_test=y_test, eval_every=eval_every,
+    history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=batch_size, optimizer=SGD(lr), loss=loss,
+                  shuffle=True, rng=np.random.default_rng(seed + 1), test=TestSplit(xt, y_test, every=eval_every),
                   callback=callback, progress=progress)
     return TrainingRun(net, history)

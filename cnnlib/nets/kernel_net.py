@@ -50,8 +50,9 @@ from cnnlib.nets.faithful_kernel_net import (
     FaithfulKernelNet,
     _source_draws,
 )
+from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential
-from cnnlib.train import TrainingRun, fit
+from cnnlib.train import TestSplit, TrainingRun, fit
 
 #: Mini-batch size; 1,000 images give 7 full batches per iteration (the last 104 images unused).
 KERNEL_BATCH_SIZE = 128
@@ -121,7 +122,8 @@ def train_kernel_net(x_train, y_train, x_test=None, y_test=None, *, faithful=Fal
     dtype = (np.float64 if faithful else np.float32) if dtype is None else dtype
     x, xt = prepare_images(x_train, dtype=dtype), prepare_images(x_test, center=False, dtype=dtype)
     net = build_kernel_net(seed, faithful=faithful, fixes=fixes, dtype=dtype)
-    history = fit(net, x, y_train, num_epochs=iterations, batch_size=KERNEL_BATCH_SIZE, lr=KERNEL_LR,
-                  shuffle=False, drop_last=True, x_test=xt, y_test=y_test, eval_every=eval_every,
-                  eval_batch_size=KERNEL_EVAL_BATCH_SIZE, callback=callback, progress=progress)
+    history = fit(net, x, y_train, num_epochs=iterations, batch_size=KERNEL_BATCH_SIZE, optimizer=SGD(KERNEL_LR),
+                  shuffle=False, drop_last=True,
+                  test=TestSplit(xt, y_test, every=eval_every, batch_size=KERNEL_EVAL_BATCH_SIZE),
+                  callback=callback, progress=progress)
     return TrainingRun(net, history)

@@ -6,6 +6,7 @@ import numpy as np
 from cnnlib._checks import as_generator, check_choice, check_seed
 from cnnlib.data import prepare_images
 from cnnlib.layers import Conv2D, Dense, Reshape, Sigmoid, Tanh
+from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential
 from cnnlib.train import TrainingRun, fit
 
@@ -77,7 +78,7 @@ def train_layered_net(x_train, y_train, x_test=None, y_test=None, *, num_epochs=
     seed = check_seed("seed", seed)
     x, xt = prepare_images(x_train, dtype=LAYERED_DTYPE), prepare_images(x_test, center=False, dtype=LAYERED_DTYPE)
     net = build_layered_net(np.random.default_rng(seed), init=init)
-    history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=LAYERED_BATCH_SIZE, lr=lr, shuffle=False,
-                  loss="binary_cross_entropy", x_test=xt, y_test=y_test, record_every=record_every,
+    history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=LAYERED_BATCH_SIZE, optimizer=SGD(lr),
+                  shuffle=False, loss="binary_cross_entropy", test=(xt, y_test), record_every=record_every,
                   callback=callback, progress=progress)
     return TrainingRun(net, history)

@@ -6,6 +6,7 @@ import numpy as np
 from cnnlib._checks import as_generator, check_seed
 from cnnlib.data import prepare_images
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D
+from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential
 from cnnlib.train import TrainingRun, fit
 
@@ -47,7 +48,7 @@ def train_pooling_net(x_train, y_train, x_test=None, y_test=None, *, num_epochs=
     seed = check_seed("seed", seed)
     x, xt = prepare_images(x_train, center=True), prepare_images(x_test, center=True, dtype=np.float32)
     net = build_pooling_net(np.random.default_rng(seed))
-    history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=POOLING_BATCH_SIZE, lr=lr, shuffle=True,
-                  rng=np.random.default_rng([seed, 1]), x_test=xt, y_test=y_test, record_every=record_every,
+    history = fit(net, x, y_train, num_epochs=num_epochs, batch_size=POOLING_BATCH_SIZE, optimizer=SGD(lr),
+                  shuffle=True, rng=np.random.default_rng([seed, 1]), test=(xt, y_test), record_every=record_every,
                   callback=callback, progress=progress)
     return TrainingRun(net, history)
