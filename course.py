@@ -212,6 +212,9 @@ def test(python: Path, args: list[str]) -> int:
               "(`course.py check-kernels` checks notebooks on several).")
     else:
         second = start_second_pass(python, env, logs)
+    lint = [str(python), "-m", "ruff", "check", "."]
+    print("+", " ".join(lint), flush=True)
+    lint_code = subprocess.call(lint, cwd=ROOT, env=env)
     first_kernel = course_kernels.probe(python, env, env.get("OPENBLAS_CORETYPE"))[0] or "its BLAS"
     cmd = [str(python), "-m", "pytest", *NBVAL, f"--junitxml={logs / 'first.xml'}",
            *(args or ["tests", *notebook_dirs()])]
@@ -229,7 +232,10 @@ def test(python: Path, args: list[str]) -> int:
         columns[f"OPENBLAS_CORETYPE={coretype}"] = course_kernels.file_times(logs / "second.xml")
         code = code or second_code
     print("\nTime per file:\n" + course_kernels.times_table(columns), flush=True)
-    return code
+    if lint_code:
+        print("\nThe lint (ruff check .) found problems: see the top of this output; `ruff check --fix .` "
+              "mends many of them.")
+    return code or lint_code
 
 
 def check_kernels(python: Path, args: list[str]) -> int:

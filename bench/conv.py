@@ -26,12 +26,7 @@ import time
 import numpy as np
 import scipy.signal
 
-from cnnlib.conv import (
-    conv2d_backward,
-    conv2d_backward_naive,
-    conv2d_forward,
-    conv2d_forward_naive,
-)
+from cnnlib.conv import conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_forward_naive
 
 SHAPES = [((128, 1, 28, 28), (16, 3, 3)), ((128, 8, 13, 13), (16, 3, 3))]
 

@@ -38,22 +38,11 @@ if "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.envi
 
 import numpy as np  # noqa: E402
 
-from cnnlib.data import (
-    load_mnist,  # noqa: E402
-    to_float,  # noqa: E402
-)
+from cnnlib.data import load_mnist, to_float  # noqa: E402
 from cnnlib.nets.faithful_kernel_net import FaithfulKernelNet
-from cnnlib.nets.kernel_net import (
-    KERNEL_BATCH_SIZE,
-    KERNEL_EVAL_BATCH_SIZE,
-    KERNEL_LR,
-    build_kernel_net,
-)
+from cnnlib.nets.kernel_net import KERNEL_BATCH_SIZE, KERNEL_EVAL_BATCH_SIZE, KERNEL_LR, build_kernel_net
 from cnnlib.optimizers import SGD  # noqa: E402
-from cnnlib.train import (
-    evaluate,  # noqa: E402
-    fit,  # noqa: E402
-)
+from cnnlib.train import evaluate, fit  # noqa: E402
 
 # --------------------------------------------------------------------------- (a) the seed's code path
 

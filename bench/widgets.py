@@ -29,13 +29,7 @@ from cnnlib.data import load_mnist, to_float
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, Tanh
 from cnnlib.nets.kernel_net import build_kernel_net
 from cnnlib.sequential import Sequential
-from cnnlib.widgets import (
-    TrainingMonitor,
-    convolution_stepper,
-    feature_map_explorer,
-    kernel_explorer,
-    pooling_explorer,
-)
+from cnnlib.widgets import TrainingMonitor, convolution_stepper, feature_map_explorer, kernel_explorer, pooling_explorer
 
 DIGIT_8X8 = np.array([[0, 0, 5, 13, 9, 1, 0, 0], [0, 0, 13, 15, 10, 15, 5, 0], [0, 3, 15, 2, 0, 11, 8, 0],
                       [0, 4, 12, 0, 0, 8, 8, 0], [0, 5, 8, 0, 0, 9, 8, 0], [0, 4, 11, 0, 1, 12, 7, 0],

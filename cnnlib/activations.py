@@ -6,12 +6,7 @@ keep float32/float64; the backward passes return ``dx`` of ``x``'s shape and dty
 
 import numpy as np
 
-from cnnlib._checks import (
-    as_float_array,
-    check_finite,
-    check_nonempty,
-    check_same_shape,
-)
+from cnnlib._checks import as_float_array, check_finite, check_nonempty, check_same_shape
 
 
 def _check_dout(dout, out):

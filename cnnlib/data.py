@@ -29,13 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnlib._checks import (
-    as_array,
-    check_choice,
-    check_finite,
-    check_ndim,
-    check_number,
-)
+from cnnlib._checks import as_array, check_choice, check_finite, check_ndim, check_number
 
 SOURCES = ("bundled", "keras")
 SOURCE_ENV_VAR = "CNNLIB_MNIST_SOURCE"
@@ -193,7 +187,8 @@ def to_float(x, center=False, dtype=np.float32):
     """Turn uint8 images into network input.
 
     x: ``(N, 28, 28)`` (or any ``(N, H, W)``) with values 0..255.
-    Returns ``(N, 1, H, W)`` of ``dtype`` (a floating dtype), scaled to [0, 1], or to [-0.5, 0.5] when ``center`` is True.
+    Returns ``(N, 1, H, W)`` of ``dtype`` (a floating dtype), scaled to [0, 1], or to [-0.5, 0.5]
+    when ``center`` is True.
     """
     x = as_array("to_float's images", x)
     check_ndim("to_float's images", x, 3, "(N, H, W)")

@@ -15,13 +15,7 @@ differences taken with a step of 1e-5.
 
 import numpy as np
 
-from cnnlib._checks import (
-    as_float_array,
-    check_callable,
-    check_finite,
-    check_number,
-    check_same_shape,
-)
+from cnnlib._checks import as_float_array, check_callable, check_finite, check_number, check_same_shape
 
 
 def numerical_gradient(f, x, dout=None, h=1e-5):

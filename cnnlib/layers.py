@@ -48,12 +48,7 @@ from cnnlib.activations import (
 from cnnlib.conv import conv2d_backward, conv2d_forward, conv_output_size
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.dropout import check_drop_probability, dropout_backward, dropout_forward
-from cnnlib.pool import (
-    avgpool2d_backward,
-    avgpool2d_forward,
-    maxpool2d_backward,
-    maxpool2d_forward,
-)
+from cnnlib.pool import avgpool2d_backward, avgpool2d_forward, maxpool2d_backward, maxpool2d_forward
 
 
 def layer_outputs(layers, x):
@@ -65,9 +60,10 @@ def layer_outputs(layers, x):
 
 def forward_through(layers, x):
     """``x`` through ``layers`` in test mode: the last layer's output (``x`` itself for no layers)."""
-    for x in layer_outputs(layers, x):  # noqa: B007 (the last value is the answer)
+    out = x
+    for out in layer_outputs(layers, x):  # noqa: B007 (only the last output is kept)
         pass
-    return x
+    return out
 
 
 class Layer:

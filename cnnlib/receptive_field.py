@@ -17,16 +17,7 @@ import copy
 
 import numpy as np
 
-from cnnlib.layers import (
-    AvgPool2D,
-    Conv2D,
-    Dropout,
-    MaxPool2D,
-    ReLU,
-    Sigmoid,
-    Tanh,
-    forward_through,
-)
+from cnnlib.layers import AvgPool2D, Conv2D, Dropout, MaxPool2D, ReLU, Sigmoid, Tanh, forward_through
 
 _PASS_THROUGH = (ReLU, Tanh, Sigmoid, Dropout)
 

@@ -17,14 +17,7 @@ the network was trained (e.g. ``x - 0.5`` for the pooling net), and run in test 
 
 import numpy as np
 
-from cnnlib._checks import (
-    as_float_array,
-    check_finite,
-    check_index,
-    check_ndim,
-    check_number,
-    check_positive_int,
-)
+from cnnlib._checks import as_float_array, check_finite, check_index, check_ndim, check_number, check_positive_int
 from cnnlib.activations import softmax
 
 

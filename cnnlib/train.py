@@ -35,12 +35,7 @@ from cnnlib._checks import (
     check_labels,
     check_positive_int,
 )
-from cnnlib.losses import (
-    binary_cross_entropy,
-    mean_squared_error,
-    one_hot,
-    softmax_cross_entropy,
-)
+from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
 from cnnlib.optimizers import SGD
 from cnnlib.progress import make_progress
 

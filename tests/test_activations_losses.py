@@ -15,12 +15,7 @@ from cnnlib.activations import (
     tanh_forward,
 )
 from cnnlib.gradcheck import numerical_gradient, rel_error
-from cnnlib.losses import (
-    binary_cross_entropy,
-    mean_squared_error,
-    one_hot,
-    softmax_cross_entropy,
-)
+from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
 
 PAIRS = {
     "tanh": (tanh_forward, tanh_backward),

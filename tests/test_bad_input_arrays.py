@@ -13,21 +13,10 @@ import numpy as np
 import pytest
 
 from cnnlib.activations import relu_forward, sigmoid_forward, softmax, tanh_forward
-from cnnlib.conv import (
-    conv2d_forward,
-    conv2d_forward_naive,
-    convolve2d,
-    correlate2d,
-    image_sections,
-)
+from cnnlib.conv import conv2d_forward, conv2d_forward_naive, convolve2d, correlate2d, image_sections
 from cnnlib.dense import dense_forward
 from cnnlib.dropout import dropout_forward
-from cnnlib.losses import (
-    binary_cross_entropy,
-    mean_squared_error,
-    one_hot,
-    softmax_cross_entropy,
-)
+from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
 from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward
 
 RNG = np.random.default_rng(0)
@@ -83,7 +72,7 @@ def dtype_cases():
     for fn_name, (fn, arrays, _, _) in SPECS.items():
         for name, a in arrays.items():
             for dtype in BAD_DTYPES:
-                bad = np.zeros(a.shape, dtype=dtype) if dtype != object else np.full(a.shape, None, dtype=object)
+                bad = np.zeros(a.shape, dtype=dtype) if dtype is not object else np.full(a.shape, None, dtype=object)
                 expected = rf"{name} must be an array of real numbers \(bool, integer or float\), got dtype " \
                            + re.escape(str(bad.dtype))
                 yield pytest.param(fn, _with(arrays, name, bad), expected, id=f"{fn_name}-{name}-{bad.dtype}")

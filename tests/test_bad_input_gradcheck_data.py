@@ -137,7 +137,7 @@ def test_to_float_center_must_be_true_or_false(center):
 
 @pytest.mark.parametrize("dtype", [np.complex64, np.complex128, np.dtype("<U2"), np.dtype(object)], ids=str)
 def test_to_float_refuses_non_real_pixels(dtype):
-    x = np.zeros((2, 3, 3), dtype=dtype) if dtype != object else np.full((2, 3, 3), None, dtype=object)
+    x = np.zeros((2, 3, 3), dtype=dtype) if dtype is not object else np.full((2, 3, 3), None, dtype=object)
     with pytest.raises(ValueError, match=r"to_float's images must hold pixel values 0\.\.255 \(integers or floats\), "
                                          r"got dtype " + re.escape(str(x.dtype))):
         to_float(x)

@@ -12,16 +12,7 @@ import numpy as np
 import pytest
 
 from cnnlib._checks import as_generator
-from cnnlib.layers import (
-    AvgPool2D,
-    Conv2D,
-    Dense,
-    Dropout,
-    Flatten,
-    MaxPool2D,
-    Reshape,
-    glorot_uniform,
-)
+from cnnlib.layers import AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, Reshape, glorot_uniform
 from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential
 from cnnlib.train import TestSplit, evaluate, evaluate_loss, fit, predict
@@ -167,7 +158,8 @@ FIT_TABLE = [
     ("x_train values", lambda v: fit(ExplodingNet(), np.where(np.arange(X.size).reshape(X.shape) == 7, v, X), Y,
                                      progress=None), [np.nan, np.inf, -np.inf],
      r"x_train must contain only finite numbers, got 1 NaN/inf value\(s\)"),
-    ("x_test values", lambda v: fit(ExplodingNet(), X, Y, test=(np.full((2, 1, 4, 4), v), Y[:2]), progress=None), [np.nan, np.inf],
+    ("x_test values", lambda v: fit(ExplodingNet(), X, Y, test=(np.full((2, 1, 4, 4), v), Y[:2]), progress=None),
+     [np.nan, np.inf],
      r"x_test must contain only finite numbers, got 32 NaN/inf value\(s\)"),
     ("net", lambda v: fit(v, X, Y, progress=None), ["net", None, object(), [Flatten()]],
      r"net must be a network with forward, backward, named_parameters, named_gradients \(e.g. a Sequential\)"),

@@ -121,7 +121,7 @@ def _rewrite(path, out, change):
 
 def _param_changes():
     net = small_net()
-    for key, p in net.named_parameters().items():
+    for key in net.named_parameters():
         yield f"{key}-shape", key, lambda a, k=key: a.__setitem__(k, np.zeros(a[k].shape + (1,))), r"has shape"
         yield f"{key}-int", key, lambda a, k=key: a.__setitem__(k, a[k].astype(np.int64)), r"has dtype int64"
         yield f"{key}-str", key, lambda a, k=key: a.__setitem__(k, np.full(a[k].shape, "w")), r"has dtype <U1"

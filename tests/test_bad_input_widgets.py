@@ -16,11 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cnnlib.layers import (
-    Conv2D,
-    Flatten,
-    Tanh,  # noqa: E402
-)
+from cnnlib.layers import Conv2D, Flatten, Tanh  # noqa: E402
 from cnnlib.plotting import (  # noqa: E402
     convolution_step_state,  # noqa: E402
     plot_image,
@@ -30,13 +26,7 @@ from cnnlib.plotting import (  # noqa: E402
     pooling_state,  # noqa: E402
 )
 from cnnlib.sequential import Sequential  # noqa: E402
-from cnnlib.widgets import (
-    TrainingMonitor,
-    convolution_stepper,
-    feature_map_explorer,
-    kernel_explorer,
-    pooling_explorer,
-)
+from cnnlib.widgets import TrainingMonitor, convolution_stepper, feature_map_explorer, kernel_explorer, pooling_explorer
 
 RNG = np.random.default_rng(4)
 IMAGES = RNG.random((3, 1, 7, 7))

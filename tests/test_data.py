@@ -12,14 +12,7 @@ import numpy as np
 import pytest
 
 from cnnlib import data
-from cnnlib.data import (
-    BUNDLED_MNIST_SHA256,
-    MNISTDownloadError,
-    course_source,
-    describe_source,
-    load_mnist,
-    to_float,
-)
+from cnnlib.data import BUNDLED_MNIST_SHA256, MNISTDownloadError, course_source, describe_source, load_mnist, to_float
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -5,12 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from cnnlib.exercises import (
-    EXERCISES,
-    CheckResult,
-    check_correlate2d,
-    check_output_size,
-)
+from cnnlib.exercises import EXERCISES, CheckResult, check_correlate2d, check_output_size
 from cnnlib.exercises._report import num, position
 
 

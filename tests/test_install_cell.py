@@ -21,7 +21,8 @@ def _run_install_cell(source, monkeypatch, cnnlib_missing, platform="linux"):
     spec.loader.exec_module(tool)
     real_find_spec = importlib.util.find_spec
     if cnnlib_missing:
-        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "cnnlib" else real_find_spec(name, *a))
+        monkeypatch.setattr(importlib.util, "find_spec",
+                            lambda name, *a: None if name == "cnnlib" else real_find_spec(name, *a))
     monkeypatch.setattr(sys, "platform", platform)
     shell = InteractiveShell.instance()
     pip_lines = []

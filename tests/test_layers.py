@@ -4,18 +4,7 @@ import numpy as np
 import pytest
 
 from cnnlib.gradcheck import numerical_gradient, rel_error
-from cnnlib.layers import (
-    AvgPool2D,
-    Conv2D,
-    Dense,
-    Dropout,
-    Flatten,
-    MaxPool2D,
-    ReLU,
-    Reshape,
-    Sigmoid,
-    Tanh,
-)
+from cnnlib.layers import AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Reshape, Sigmoid, Tanh
 
 TOL = 1e-6
 

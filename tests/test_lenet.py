@@ -6,11 +6,7 @@ import pytest
 from cnnlib.gradcheck import numerical_gradient, rel_error
 from cnnlib.layers import AvgPool2D, Conv2D, Dense, Dropout, MaxPool2D, ReLU
 from cnnlib.nets.lenet import build_lenet
-from cnnlib.receptive_field import (
-    input_gradient,
-    receptive_field_map,
-    receptive_field_sizes,
-)
+from cnnlib.receptive_field import input_gradient, receptive_field_map, receptive_field_sizes
 
 
 def test_build_lenet_shapes_and_parameters():

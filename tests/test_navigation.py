@@ -31,7 +31,8 @@ def write_notebook(path, title, with_outputs=True):
              nbformat.v4.new_markdown_cell("## Exercises\n\n1. Think.")]
     for i, cell in enumerate(cells):
         cell["id"] = f"cell-{i}"
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernelspec})
     nbformat.write(nb, path)
 
 

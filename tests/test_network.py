@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cnnlib.gradcheck import numerical_gradient, rel_error
-from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh
+from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Tanh, forward_through, layer_outputs
 from cnnlib.losses import softmax_cross_entropy
 from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential, load_weights, save_weights
@@ -100,3 +100,18 @@ def test_loading_into_another_architecture_names_the_layer(tmp_path):
     other = Sequential([Flatten(), Dense(64, 4), ReLU(), Dense(4, 4)])
     with pytest.raises(ValueError, match=r"layer 1 \(Dense\).*lacks"):
         load_weights(other, path)
+
+
+def test_forward_to_and_layer_outputs_run_the_layers_in_test_mode():
+    rng = np.random.default_rng(3)
+    net = Sequential([Conv2D(1, 2, 3, rng=rng, dtype=np.float64), ReLU(), Dropout(0.5, rng=rng), Flatten(),
+                      Dense(2 * 4 * 4, 3, rng=rng, dtype=np.float64)])
+    x = rng.normal(size=(2, 1, 6, 6))
+    outputs = list(layer_outputs(net.layers, x))
+    assert [o.shape for o in outputs] == [(2, 2, 4, 4)] * 3 + [(2, 32), (2, 3)]
+    np.testing.assert_array_equal(outputs[2], outputs[1])  # test mode: dropout passes everything
+    np.testing.assert_array_equal(net.forward_to(x, 1), outputs[1])
+    np.testing.assert_array_equal(net.forward_to(x, 4), net(x))
+    assert forward_through([], x) is x
+    with pytest.raises(ValueError, match=r"index must be an int in 0\.\.4 \(there are 5 layers\), got 5"):
+        net.forward_to(x, 5)

@@ -6,13 +6,14 @@ import pytest
 from cnnlib.data import load_mnist, prepare_images
 from cnnlib.gradcheck import numerical_gradient, rel_error
 from cnnlib.losses import softmax_cross_entropy
-from cnnlib.nets import NETWORK_NAMES, default_epochs, prepare_for, train_network
+from cnnlib.nets import NETWORK_NAMES, NETWORKS, NetworkEntry, default_epochs, network_entry, prepare_for, train_network
 from cnnlib.nets.dense_net import build_dense_net
 from cnnlib.nets.faithful_kernel_net import KERNEL_NET_SLIPS, FaithfulKernelNet
 from cnnlib.nets.kernel_net import build_kernel_net, train_kernel_net
 from cnnlib.nets.layered_net import build_layered_net
 from cnnlib.nets.pooling_net import build_pooling_net
 from cnnlib.optimizers import SGD
+from cnnlib.train import History, TrainingRun
 
 
 def softmax(z):
@@ -190,3 +191,20 @@ def test_faithful_test_mode_in_float32_predicts_like_float64():
     assert logits32.dtype == np.float32 and logits64.dtype == np.float64
     np.testing.assert_allclose(logits32, logits64, rtol=1e-4, atol=1e-5)
     np.testing.assert_array_equal(logits32.argmax(axis=1), logits64.argmax(axis=1))
+
+
+def test_the_registry_names_each_networks_trainer_and_settings():
+    assert NETWORK_NAMES == tuple(NETWORKS) == ("dense", "kernel", "kernel-faithful", "pooling", "layered")
+    assert all(isinstance(entry, NetworkEntry) for entry in NETWORKS.values())
+    assert network_entry("kernel").passes_keyword == "iterations" and default_epochs("kernel") == 300
+    assert network_entry("pooling").centered and not network_entry("dense").centered
+    with pytest.raises(ValueError, match=r"unknown network 'lenet'; expected one of dense, kernel"):
+        network_entry("lenet")
+
+
+def test_a_trainer_returns_a_training_run_that_unpacks_like_a_pair():
+    (x, y), _ = load_mnist(n_train=64, n_test=1)
+    run = train_network("dense", x, y, num_epochs=1)
+    assert isinstance(run, TrainingRun) and isinstance(run.history, History) and len(run.history) == 1
+    net, history = run
+    assert net is run.net and history is run.history

@@ -6,11 +6,7 @@ import pytest
 
 from cnnlib.metrics import confusion_matrix
 from cnnlib.nets.lenet import build_lenet
-from cnnlib.plotting import (
-    plot_confusion_matrix,
-    plot_misclassified,
-    plot_receptive_field,
-)
+from cnnlib.plotting import plot_confusion_matrix, plot_misclassified, plot_receptive_field
 from cnnlib.receptive_field import input_gradient, receptive_field_map
 
 

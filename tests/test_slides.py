@@ -38,7 +38,8 @@ def test_external_references_finds_loads_from_other_hosts():
     html = """<script src="https://unpkg.com/reveal.js@4/dist/reveal.js"></script>
     <link rel="stylesheet" href="//cdn.example.org/theme.css">
     <script type="module">import mermaid from 'https://cdn.jsdelivr.net/npm/mermaid@10/dist/mermaid.esm.min.mjs';</script>
-    <style>@import url(https://fonts.googleapis.com/css?family=Roboto); .x { background: url('http://img.example.com/a.png') }</style>
+    <style>@import url(https://fonts.googleapis.com/css?family=Roboto);
+    .x { background: url('http://img.example.com/a.png') }</style>
     <script>var s = 'https://cdn.example.net/embed-amd.js';</script>"""
     assert sorted(slides.external_references(html)) == sorted([
         "https://unpkg.com/reveal.js@4/dist/reveal.js", "//cdn.example.org/theme.css",

@@ -18,18 +18,8 @@ from cnnlib.conv import (
 )
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.dropout import dropout_forward
-from cnnlib.losses import (
-    binary_cross_entropy,
-    mean_squared_error,
-    one_hot,
-    softmax_cross_entropy,
-)
-from cnnlib.pool import (
-    avgpool2d_forward,
-    maxpool2d_backward,
-    maxpool2d_forward,
-    pool_kernels_forward,
-)
+from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
+from cnnlib.pool import avgpool2d_forward, maxpool2d_backward, maxpool2d_forward, pool_kernels_forward
 
 X = np.zeros((2, 3, 8, 8))
 W = np.zeros((4, 3, 3, 3))
@@ -186,7 +176,8 @@ def test_activation_errors():
         relu_backward(np.zeros((3, 2)), cache)
     with pytest.raises(ValueError, match="logits must contain only finite numbers"):
         softmax(np.array([[0.0, np.inf]]))
-    with pytest.raises(ValueError, match=r"x must be an array of real numbers \(bool, integer or float\), got dtype <U1"):
+    expected = r"x must be an array of real numbers \(bool, integer or float\), got dtype <U1"
+    with pytest.raises(ValueError, match=expected):
         relu_forward(np.array(["a"]))
 
 

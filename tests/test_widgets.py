@@ -9,26 +9,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from cnnlib.conv import conv2d_forward, convolve2d, correlate2d  # noqa: E402
-from cnnlib.layers import (
-    Conv2D,
-    Dense,
-    Flatten,
-    MaxPool2D,
-    ReLU,
-    Tanh,  # noqa: E402
-)
+from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh  # noqa: E402
 from cnnlib.nets.kernel_net import build_kernel_net  # noqa: E402
 from cnnlib.optimizers import SGD  # noqa: E402
 from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward  # noqa: E402
 from cnnlib.sequential import Sequential  # noqa: E402
 from cnnlib.train import TestSplit, fit  # noqa: E402
-from cnnlib.widgets import (
-    TrainingMonitor,
-    convolution_stepper,
-    feature_map_explorer,
-    kernel_explorer,
-    pooling_explorer,
-)
+from cnnlib.widgets import TrainingMonitor, convolution_stepper, feature_map_explorer, kernel_explorer, pooling_explorer
+from cnnlib.widgets.kernel_explorer import ConvLayerInfo, find_conv_layer  # noqa: E402
 
 RNG = np.random.default_rng(1)
 IMAGE8 = RNG.integers(0, 17, (8, 8))
@@ -247,3 +235,18 @@ def test_a_notebook_of_widgets_stores_only_their_fixed_reprs():
         [("execute_result", "TrainingMonitor()")],
         [],
     ]
+
+
+def test_find_conv_layer_describes_the_kernels_and_the_layers_in_front():
+    rng = np.random.default_rng(0)
+    first, second = Conv2D(1, 2, 3, rng=rng), Conv2D(2, 4, 3, stride=2, padding=1, rng=rng)
+    net = Sequential([first, ReLU(), second, Tanh()])
+    found = find_conv_layer(net, layer=2)
+    assert isinstance(found, ConvLayerInfo)
+    assert found.w is second.params["w"] and found.b is second.params["b"]
+    assert (found.stride, found.padding, found.activation) == (2, 1, "tanh")
+    assert found.before == net.layers[:2] and "2" in found.name
+    bare = find_conv_layer(np.zeros((3, 5, 5)))
+    assert bare.w.shape == (3, 5, 5) and bare.before == [] and bare.b is None
+    with pytest.raises(ValueError, match=r"layer 1 is not a convolutional layer; conv layers: \[0, 2\]"):
+        find_conv_layer(net, layer=1)

@@ -173,7 +173,8 @@ def build_slides(numbers=(), out_dir: Path = OUT_DIR, npm_dir: Path = NPM_DIR) -
     """Build the decks of the chosen notebooks (all by default) into out_dir/decks; return their paths.
 
     Layout: out_dir/index.html, out_dir/decks/NN_name.slides.html, out_dir/decks/assets/ (the
-    vendored JavaScript; the widgets' bundle in decks/@jupyter-widgets/), out_dir/images/ (a copy of images/, which markdown cells link as ../images/).
+    vendored JavaScript; the widgets' bundle in decks/@jupyter-widgets/), out_dir/images/ (a copy
+    of images/, which markdown cells link as ../images/).
     """
     notebooks = select_notebooks([str(n) for n in numbers])
     deck_dir = out_dir / "decks"

@@ -36,7 +36,7 @@ PYODIDE_NOTES = {
 def cell_source(number: str) -> str:
     """The install cell's code for notebook `number` (two digits)."""
     lines = [
-        "# Installs cnnlib only where it is missing (e.g. Colab, JupyterLite); in the course's own install it does nothing.",
+        "# Installs cnnlib only where it is missing (e.g. Colab, JupyterLite); in the course's own install it does nothing.",  # noqa: E501
         "import importlib.util, sys",
         "",
         'if importlib.util.find_spec("cnnlib") is None:',

@@ -7,9 +7,10 @@ Run from the repository root::
     python tools/make_navigation.py --check         # exit 1 if any notebook would change
 
 Every notebook ``notebooks/NN_*.ipynb`` (sorted by name) gets one markdown cell at the very top
-and one at the very bottom, for example::
+and one at the very bottom, for example (one line in the notebook)::
 
-    [< 00 · Start here](00_start_here.ipynb) | [Contents](00_start_here.ipynb) | [02 · Dense overfitting >](02_dense_overfitting.ipynb)
+    [< 00 · Start here](00_start_here.ipynb) | [Contents](00_start_here.ipynb) |
+    [02 · Dense overfitting >](02_dense_overfitting.ipynb)
 
 The link texts are the notebooks' titles: the first ``# `` heading of each notebook. The
 contents page is ``00_start_here.ipynb``. Both cells carry the metadata ``{"cnnlib_nav": true}``,

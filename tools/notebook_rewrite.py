@@ -12,7 +12,8 @@ def main(argv, description: str, notebooks: Path, transform, what: str) -> int:
     parser.add_argument("numbers", nargs="*", help="two-digit notebook numbers (default: every notebook)")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook would change")
     args = parser.parse_args(argv)
-    paths = [p for p in sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb")) if not args.numbers or p.name[:2] in args.numbers]
+    paths = [p for p in sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))
+             if not args.numbers or p.name[:2] in args.numbers]
     stale = []
     for path in paths:
         new_text, old_text = transform(path)

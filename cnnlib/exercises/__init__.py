@@ -19,36 +19,16 @@ from cnnlib.exercises.convolution import (
                                           check_conv_kernel_grad,
                                           check_convolve_via_rotation,
 )
-from cnnlib.exercises.dense_overfitting import (
-                                          check_dense_backward,
-                                          check_mse_grad,
-                                          check_weights_per_example,
-)
+from cnnlib.exercises.dense_overfitting import check_dense_backward, check_mse_grad, check_weights_per_example
 from cnnlib.exercises.keras_bridge import (
                                           check_cnnlib_kernel_layout,
                                           check_dense_rows_to_keras,
                                           check_keras_kernel_layout,
 )
-from cnnlib.exercises.kernel_net import (
-                                          check_kernel_update_sign,
-                                          check_tanh_dropout_backward,
-                                          check_window_rows,
-)
-from cnnlib.exercises.layers import (
-                                          check_layer_backward,
-                                          check_network_backward,
-                                          check_receptive_field,
-)
-from cnnlib.exercises.pooling import (
-                                          check_maxpool_backward,
-                                          check_maxpool_forward,
-                                          check_softmax_ce_grad,
-)
-from cnnlib.exercises.weight_sharing import (
-                                          check_correlate2d,
-                                          check_output_size,
-                                          check_param_counts,
-)
+from cnnlib.exercises.kernel_net import check_kernel_update_sign, check_tanh_dropout_backward, check_window_rows
+from cnnlib.exercises.layers import check_layer_backward, check_network_backward, check_receptive_field
+from cnnlib.exercises.pooling import check_maxpool_backward, check_maxpool_forward, check_softmax_ce_grad
+from cnnlib.exercises.weight_sharing import check_correlate2d, check_output_size, check_param_counts
 
 #: The exercises of each notebook, in the order they appear there.
 EXERCISES = {

@@ -3,13 +3,7 @@
 
 import numpy as np
 
-from cnnlib._checks import (
-    as_float_array,
-    check_finite,
-    check_float_dtype,
-    check_positive_int,
-    check_seed,
-)
+from cnnlib._checks import as_float_array, check_finite, check_float_dtype, check_positive_int, check_seed
 from cnnlib.conv import image_sections
 
 #: 16 kernels of 3 x 3 pixels.

@@ -36,11 +36,7 @@ from the seed's position-major layout to cnnlib's (K, H', W') flattening) and a
 
 import numpy as np
 
-from cnnlib._checks import (
-    check_choice,
-    check_float_dtype,
-    check_seed,
-)
+from cnnlib._checks import check_choice, check_float_dtype, check_seed
 from cnnlib.data import prepare_images
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, Tanh
 from cnnlib.nets.faithful_kernel_net import (

@@ -37,15 +37,15 @@ LAYERED_SEED = 0
 LAYERED_DTYPE = np.float32
 
 
-def build_layered_net(rng=LAYERED_SEED, init="seed", dtype=LAYERED_DTYPE):
+def build_layered_net(rng=LAYERED_SEED, init="standard_normal", dtype=LAYERED_DTYPE):
     """Seed 004: Conv2D(1->6, 3x3, bias per position) -> Sigmoid -> Reshape(4056) -> Dense(100) -> Tanh
     -> Dense(10) -> Sigmoid.
 
-    init="seed": every weight and bias drawn from a standard normal, as the seed does. With 4,056
+    init="standard_normal": every weight and bias drawn from a standard normal, as source notebook 004 does. With 4,056
     inputs of about 0.5 the dense layer's sums then have a spread of about 30, so its tanh units sit
     saturated at +-1 and barely learn. init="scaled": weights ``randn / sqrt(fan_in)``, zero biases.
     """
-    check_choice("init", init, ("seed", "scaled"))
+    check_choice("init", init, ("standard_normal", "scaled"))
     rng = as_generator(rng)
     k = LAYERED_NUM_KERNELS
     conv = Conv2D(1, k, 3, bias="position", input_shape=(1, 28, 28), dtype=dtype, input_grad=False)
@@ -53,7 +53,7 @@ def build_layered_net(rng=LAYERED_SEED, init="seed", dtype=LAYERED_DTYPE):
               Dense(LAYERED_HIDDEN, 10, dtype=dtype), Sigmoid()]
     for layer in layers:
         for name, p in layer.params.items():
-            if init == "seed":
+            if init == "standard_normal":
                 layer.params[name] = rng.standard_normal(p.shape).astype(dtype)
             elif name == "w":
                 fan_in = p[0].size if p.ndim == 4 else p.shape[0]  # C*KH*KW for a kernel, D for dense
@@ -64,13 +64,13 @@ def build_layered_net(rng=LAYERED_SEED, init="seed", dtype=LAYERED_DTYPE):
 
 
 def train_layered_net(x_train, y_train, x_test=None, y_test=None, *, num_epochs=LAYERED_EPOCHS, lr=LAYERED_LR,
-                      seed=LAYERED_SEED, init="seed", callback=None, progress="auto", record_every=None):
+                      seed=LAYERED_SEED, init="standard_normal", callback=None, progress="auto", record_every=None):
     """Train seed 004's net: binary cross-entropy on one-hot targets, per-image SGD, in order; (net, history).
 
     Accuracy is the argmax of the 10 sigmoid outputs; history.loss is the mean binary cross-entropy
     (the seed's "error"; always predicting 0.1 for every output scores 0.325). init: see build_layered_net.
 
-    With init="seed" the run is chaotic: most tanh units sit at exactly +-1.0 (zero slope), and whether a
+    With init="standard_normal" the run is chaotic: most tanh units sit at exactly +-1.0 (zero slope), and whether a
     unit is just past that edge depends on the last bit of a sum, so two CPUs whose BLAS kernels add in
     a different order end with test accuracies several points apart (0.36-0.46 in float32, 0.38-0.41 in
     float64, measured under four OpenBLAS kernels).

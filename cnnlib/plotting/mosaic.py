@@ -6,14 +6,7 @@ import math
 
 import numpy as np
 
-from cnnlib.plotting.style import (
-    GRAY,
-    TICK_SIZE,
-    VALUE_SIZE,
-    bare_axes,
-    colormap,
-    format_value,
-)
+from cnnlib.plotting.style import GRAY, TICK_SIZE, VALUE_SIZE, bare_axes, colormap, format_value
 
 
 class CellValues:

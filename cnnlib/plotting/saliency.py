@@ -11,14 +11,7 @@ def plot_saliency(images, occlusions, gradients, titles=None, fig=None):
     one string per row (e.g. "7, predicted 7 (0.98)"). Both maps use a diverging scale centred on
     0 (red: evidence for the class, blue: against), each with its own limits. Returns the Figure.
     """
-    from cnnlib.plotting.style import (
-        DIVERGING,
-        GRAY,
-        add_colorbar,
-        bare_axes,
-        new_figure,
-        symmetric_limits,
-    )
+    from cnnlib.plotting.style import DIVERGING, GRAY, add_colorbar, bare_axes, new_figure, symmetric_limits
 
     images, occlusions, gradients = list(images), list(occlusions), list(gradients)
     if not images or not len(images) == len(occlusions) == len(gradients):

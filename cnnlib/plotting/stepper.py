@@ -18,14 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnlib._checks import (
-    as_float_array,
-    check_choice,
-    check_finite,
-    check_index,
-    check_ndim,
-    check_nonempty,
-)
+from cnnlib._checks import as_float_array, check_choice, check_finite, check_index, check_ndim, check_nonempty
 from cnnlib.conv import conv2d_forward, conv_output_size, convolve2d, correlate2d
 from cnnlib.plotting.mosaic import CellValues, show_array
 from cnnlib.plotting.style import (
@@ -135,7 +128,7 @@ class ConvolutionStepView:
     ``update(state)`` shows another position, mode, padding or stride for the same image and
     kernel; ``fits(state)`` says whether it can (else build a new one). ``dynamic`` lists the
     artists that change at every step, ``slow`` those that change with ``slow_key``
-    (mode, padding, stride), for ``plotting.FastRedraw``. Colour scales are fixed per image and
+    (mode, padding, stride), for ``cnnlib.plotting.render.FastRedraw``. Colour scales are fixed per image and
     kernel (covering every padding, stride and mode), so colours compare across steps.
     """
 
@@ -188,7 +181,7 @@ class ConvolutionStepView:
         self.out_text = ax_out.text(0.5, -0.04, "", transform=ax_out.transAxes, ha="center", va="top",
                                     fontsize=LABEL_SIZE)
         # What changes from step to step, and what only with the mode, padding or stride
-        # (a widget redraws only these, see plotting.FastRedraw).
+        # (a widget redraws only these, see cnnlib.plotting.render.FastRedraw).
         texts = [[t for row in cells.texts for t in row] for cells in self.values] or [[], [], []]
         self.dynamic = [self.frame, self.win, self.prod, self.out, self.cell, self.sum_text, self.out_text,
                         *texts[0], *texts[2]]

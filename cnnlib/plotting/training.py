@@ -13,13 +13,7 @@ import math
 
 import numpy as np
 
-from cnnlib.plotting.style import (
-    LABEL_SIZE,
-    SUPTITLE_SIZE,
-    TICK_SIZE,
-    TITLE_SIZE,
-    new_figure,
-)
+from cnnlib.plotting.style import LABEL_SIZE, SUPTITLE_SIZE, TICK_SIZE, TITLE_SIZE, new_figure
 
 CURVE_KEYS = ("epoch", "loss", "train_accuracy", "test_loss", "test_accuracy")
 
@@ -53,7 +47,7 @@ class TrainingCurvesView:
     num_epochs: fixes the x axis to 0..num_epochs so it does not jump while training (None:
     follow the data). The loss axis only ever grows (losses mostly fall), so while training
     the axes stay put and only the curves change: ``dynamic`` lists those artists and
-    ``static_key`` the axis limits, for ``plotting.FastRedraw``.
+    ``static_key`` the axis limits, for ``cnnlib.plotting.render.FastRedraw``.
     """
 
     def __init__(self, fig, num_epochs=None, title=None):

@@ -66,9 +66,9 @@ def network_view(name, net, x, centered=False):
     Keeps every layer's output that is a stack of maps (K, H', W') (not Dropout, which test mode
     skips); probs are the softmax of the last layer's output. Returns a ``NetView``.
     """
-    out = (x - 0.5 if centered else x).astype(np.float32)[None, None]  # (1, 1, 28, 28), as trained
-    maps = []
-    for i, (layer, out) in enumerate(zip(net.layers, layer_outputs(net.layers, out))):
+    x = (x - 0.5 if centered else x).astype(np.float32)[None, None]  # (1, 1, 28, 28), as trained
+    maps, out = [], x
+    for i, (layer, out) in enumerate(zip(net.layers, layer_outputs(net.layers, x))):
         if out.ndim == 4 and not isinstance(layer, Dropout):
             maps.append((f"{i}: {type(layer).__name__}", np.asarray(out[0], dtype=np.float64)))
     if out.ndim != 2:

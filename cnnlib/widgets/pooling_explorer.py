@@ -4,12 +4,7 @@
 import ipywidgets as widgets
 
 from cnnlib._checks import as_float_array, check_finite, check_index, check_nonempty
-from cnnlib.plotting.pooling import (
-    SPATIAL_POOL_MODES,
-    PoolingView,
-    pooling_limits,
-    pooling_state,
-)
+from cnnlib.plotting.pooling import SPATIAL_POOL_MODES, PoolingView, pooling_limits, pooling_state
 from cnnlib.pool import POOL_KERNEL_MODES, pool_kernels_forward
 from cnnlib.widgets.base import BIG, PictureWidget, _int_slider
 
