@@ -13,23 +13,20 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from cnnlib.conv import conv2d_forward, convolve2d, correlate2d  # noqa: E402
-from cnnlib.layers import (
-    Conv2D,
-    Dense,
-    Flatten,
-    MaxPool2D,
-    Tanh,  # noqa: E402
-)
+from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, Tanh  # noqa: E402
 from cnnlib.plotting import (  # noqa: E402
+    Panel,
     convolution_step_state,
     feature_maps_state,
     kernel_maps_state,
     plot_convolution_step,
+    plot_digits,
     plot_feature_maps,  # noqa: E402
     plot_image,
     plot_kernel_maps,  # noqa: E402
     plot_kernels,
     plot_maps,
+    plot_panels,
     plot_pooling,
     plot_training_curves,  # noqa: E402
     pooling_state,  # noqa: E402
@@ -38,11 +35,7 @@ from cnnlib.plotting.feature_maps import FeatureMapsView
 from cnnlib.plotting.kernel_maps import KernelMapsView
 from cnnlib.plotting.mosaic import tile_maps  # noqa: E402
 from cnnlib.plotting.pooling import PoolingView
-from cnnlib.plotting.render import (
-    FastRedraw,
-    figure_to_png,
-    offscreen_figure,  # noqa: E402
-)
+from cnnlib.plotting.render import FastRedraw, figure_to_png, offscreen_figure  # noqa: E402
 from cnnlib.plotting.stepper import ConvolutionStepView
 from cnnlib.plotting.style import format_value
 from cnnlib.plotting.training import TrainingCurvesView, curves_from
@@ -324,3 +317,137 @@ def test_fast_redraw_shows_what_a_full_drawing_shows(build, states):
     differ = np.abs(a - b).max(axis=2) > 8  # (H, W): pixels that visibly differ
     assert differ.sum() == 0, f"{differ.sum()} pixels differ"
     assert fast_png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --------------------------------------------------------------------------- panels side by side, digits
+
+def image_axes(fig):
+    return [ax for ax in fig.axes if ax.images]
+
+
+def test_panels_row_draws_each_panel_with_its_title_colours_and_colour_bar():
+    digit = RNG.random((8, 8))
+    panels = [Panel(digit, "8×8 image", "image"), Panel(KERNEL3, "3×3 kernel", label="weight"),
+              Panel(np.abs(KERNEL3), "counts", "count")]
+    fig = plot_panels(panels, suptitle="one row")
+    assert isinstance(fig, Figure)
+    axes = image_axes(fig)
+    assert len(axes) == 3 and axes == fig.axes  # fig.axes[i] is panel i
+    assert [ax.get_title() for ax in axes] == ["8×8 image", "3×3 kernel", "counts"]
+    assert fig.get_suptitle() == "one row"
+    assert [ax.images[0].get_cmap().name for ax in axes] == ["gray", "RdBu_r", "viridis"]
+    assert [len(ax.child_axes) for ax in axes] == [1, 1, 1]  # a colour bar each
+    assert axes[1].child_axes[0].get_ylabel() == "weight"
+    np.testing.assert_array_equal(axes[0].images[0].get_array(), digit)
+
+
+def test_panel_colour_limits():
+    signed = Panel(np.array([[-1.0, 3.0], [0.5, 2.0]]))
+    count = Panel(np.array([[0, 4], [9, 1]]), kind="count")
+    image = Panel(np.array([[-0.5, 0.25], [0.5, 0.0]]), kind="image")
+    fig = plot_panels([signed, count, image, Panel(KERNEL3, limit=5), Panel(KERNEL3 * 2, limit=5),
+                       Panel(np.zeros((2, 2)), kind="count"), Panel(IMAGE8, kind="image", limit=16)])
+    clims = [ax.images[0].get_clim() for ax in image_axes(fig)]
+    assert clims[0] == (-3.0, 3.0)  # signed: symmetric around 0, up to the largest |value|
+    assert clims[1] == (0.0, 9.0)  # count: from 0
+    assert clims[2] == (-0.5, 0.5)  # image: from min(0, smallest) to the largest
+    assert clims[3] == clims[4] == (-5.0, 5.0)  # the same limit: one shared scale
+    assert clims[5] == (0.0, 1.0)  # all zero: still a usable scale
+    assert clims[6] == (0.0, 16.0)
+
+
+def test_annotated_panels_write_every_value_into_its_cell():
+    fig = plot_panels([Panel(KERNEL3, "kernel", annotate=True), Panel(IMAGE8[:5, :5], "image"),
+                       Panel(np.array([[0.25, -1.5]]), annotate=True)])
+    kernel_ax, image_ax, small_ax = image_axes(fig)
+    assert [t.get_text() for t in kernel_ax.texts] == [str(v) for v in KERNEL3.ravel()]
+    assert len(image_ax.texts) == 0
+    assert [t.get_text() for t in small_ax.texts] == ["0.25", "-1.5"]
+    with pytest.raises(ValueError, match=r"up to 7×7; got values of shape \(8, 8\)"):
+        Panel(IMAGE8, annotate=True)
+
+
+def test_panels_in_two_rows_and_options():
+    kernels = [Panel(KERNEL3 * k, f"kernel {k}", limit=2, colorbar=k == 2) for k in range(3)]
+    maps = [Panel(RNG.random((6, 6)), f"map {k}", indices=True) for k in range(2)]
+    fig = plot_panels([kernels, maps], suptitle="kernels on top, maps below")
+    axes = image_axes(fig)
+    assert [ax.get_title() for ax in axes] == ["kernel 0", "kernel 1", "kernel 2", "map 0", "map 1"]
+    assert [len(ax.child_axes) for ax in axes] == [0, 0, 1, 1, 1]
+    assert [ax.get_subplotspec().rowspan.start for ax in axes] == [0, 0, 0, 1, 1]
+    assert axes[3].get_xlabel() == "column" and axes[3].get_ylabel() == "row"
+    assert list(axes[3].get_xticks()) == list(range(6)) and len(axes[0].get_xticks()) == 0
+    again = plot_panels(kernels, fig=fig)  # the figure is reused, cleared
+    assert again is fig and len(image_axes(fig)) == 3
+
+
+def test_same_cell_size_draws_every_cell_the_same_size():
+    fig = plot_panels([Panel(IMAGE8, kind="image"), Panel(KERNEL3), Panel(RNG.random((6, 6)))],
+                      same_cell_size=True)
+    fig.canvas.draw()
+    sizes = [ax.get_position().width * fig.get_figwidth() / ax.images[0].get_array().shape[1]
+             for ax in image_axes(fig)]  # inches per cell
+    assert max(sizes) == pytest.approx(min(sizes), rel=0.02)
+
+
+def test_panel_keeps_a_read_only_copy():
+    values = np.array(KERNEL3, dtype=float)
+    panel = Panel(values)
+    values[0, 0] = 99
+    assert panel.values[0, 0] == 1 and not panel.values.flags.writeable
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(values=np.zeros(3)), r"2-D array \(H, W\), got shape \(3,\)"),
+    (dict(values=np.zeros((2, 3, 3))), r"got shape \(2, 3, 3\) \(3-D\)"),
+    (dict(values=np.zeros((0, 3))), r"empty: shape \(0, 3\)"),
+    (dict(values=np.array([[1.0, np.nan]])), r"1 NaN/inf value"),
+    (dict(values=np.array([["a"]])), r"dtype <U1"),
+    (dict(values=KERNEL3, kind="rgb"), r"kind must be one of 'image', 'signed', 'count', got 'rgb'"),
+    (dict(values=KERNEL3, limit=0), r"limit must be a finite number > 0.*got 0"),
+    (dict(values=KERNEL3, limit=float("inf")), r"got inf"),
+    (dict(values=KERNEL3, limit="2"), r"got '2'"),
+    (dict(values=KERNEL3, kind="count"), r"values >= 0, got a smallest value of -2"),
+    (dict(values=KERNEL3, title=3), r"title must be a string, got int 3"),
+])
+def test_panel_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Panel(**kwargs)
+
+
+@pytest.mark.parametrize("panels, message", [
+    ([], r"got an empty list"),
+    (Panel(KERNEL3), r"got Panel"),
+    ([Panel(KERNEL3), KERNEL3], r"item 1 is a ndarray"),
+    ([[Panel(KERNEL3)], []], r"item 1 is an empty list"),
+    ([[Panel(KERNEL3), "kernel"]], r"panels\[0\]\[1\] is a str"),
+])
+def test_plot_panels_rejects_what_is_not_panels(panels, message):
+    with pytest.raises(ValueError, match=message):
+        plot_panels(panels)
+
+
+def test_digit_gallery():
+    images = RNG.integers(0, 256, (20, 28, 28)).astype(np.uint8)
+    fig = plot_digits(images, [f"label {k % 10}" for k in range(20)], suptitle="The first 20 training images")
+    axes = image_axes(fig)
+    assert len(axes) == 20 and fig.get_suptitle() == "The first 20 training images"
+    assert axes[13].get_title() == "label 3"
+    assert axes[10].get_subplotspec().rowspan.start == 1 and axes[9].get_subplotspec().colspan.start == 9
+    assert all(ax.images[0].get_cmap().name == "gray" for ax in axes)
+    assert {ax.images[0].get_clim() for ax in axes} == {(0.0, float(images.max()))}  # one grey scale
+    fig = plot_digits(images[:5, None], cols=4)  # (M, 1, H, W), no titles
+    assert len(image_axes(fig)) == 5 and fig.axes[4].get_subplotspec().rowspan.start == 1
+    assert all(ax.get_title() == "" for ax in fig.axes)
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((np.zeros((28, 28)),), {}, r"3-D array \(M, H, W\) or \(M, 1, H, W\), got shape \(28, 28\)"),
+    ((np.zeros((0, 28, 28)),), {}, r"empty: shape \(0, 28, 28\)"),
+    ((np.full((2, 4, 4), np.inf),), {}, r"32 NaN/inf"),
+    ((np.zeros((2, 4, 4)), ["a", "b", "c"]), {}, r"2 entries, one per image, got 3"),
+    ((np.zeros((2, 4, 4)),), dict(cols=0), r"cols must be a positive integer, got 0"),
+])
+def test_digit_gallery_rejects_bad_input(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plot_digits(*args, **kwargs)

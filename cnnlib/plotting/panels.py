@@ -25,14 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from cnnlib._checks import (
-    as_float_array,
-    check_choice,
-    check_finite,
-    check_ndim,
-    check_nonempty,
-    check_positive_int,
-)
+from cnnlib._checks import as_float_array, check_choice, check_finite, check_ndim, check_nonempty, check_positive_int
 from cnnlib.plotting.mosaic import CellValues, Mosaic, grid_shape
 from cnnlib.plotting.style import (
     DIVERGING,
@@ -205,7 +198,10 @@ def as_panel_rows(panels):
     if not isinstance(panels, (list, tuple)) or not panels:
         what = f"an empty {type(panels).__name__}" if isinstance(panels, (list, tuple)) else type(panels).__name__
         raise ValueError(f"panels must be {expected}, got {what}")
-    if all(isinstance(p, Panel) for p in panels):
+    if any(isinstance(p, Panel) for p in panels):  # one row
+        for i, p in enumerate(panels):
+            if not isinstance(p, Panel):
+                raise ValueError(f"panels must be {expected}; item {i} is a {type(p).__name__}, not a Panel")
         return [list(panels)]
     rows = []
     for i, row in enumerate(panels):
@@ -258,14 +254,19 @@ def plot_panels(panels, suptitle=None, same_cell_size=False, fig=None):
     if suptitle is not None and not isinstance(suptitle, str):
         raise ValueError(f"suptitle must be a string or None, got {type(suptitle).__name__} {suptitle!r}")
     ncols = max(len(row) for row in rows)
-    width = min(14.0, 1.0 + 3.9 * ncols)
-    row_height = min(4.2, 0.85 * width / ncols) + 0.6
-    fig = new_figure((width, row_height * len(rows) + (0.6 if suptitle else 0.1)), fig)
-    fig.set_layout_engine("constrained")
     ratios = None
+    width = min(14.0, 2.0 + 4.2 * ncols)
     if same_cell_size:
         ratios = [max(row[j].values.shape[1] for row in rows if j < len(row)) for j in range(ncols)]
-    grid = fig.add_gridspec(len(rows), ncols, width_ratios=ratios)
+        bars = max(sum(p.colorbar for p in row) for row in rows)
+        cell = (width - 1.0 * bars - 0.3 * ncols) / sum(ratios)  # inches per array cell, across the widest row
+        heights = [min(7.0, cell * max(p.values.shape[0] for p in row)) + 0.7 for row in rows]
+    else:
+        heights = [min(4.2, 0.85 * width / ncols) + 0.7] * len(rows)
+    height = sum(heights) + (0.6 if suptitle else 0.1)
+    fig = new_figure((round(width, 1), round(height, 1)), fig)
+    fig.set_layout_engine("constrained", wspace=0.04, hspace=0.06)
+    grid = fig.add_gridspec(len(rows), ncols, width_ratios=ratios, height_ratios=heights)
     title_size = TITLE_SIZE if ncols <= 4 else TICK_SIZE + 1
     for i, row in enumerate(rows):
         for j, panel in enumerate(row):
@@ -294,7 +295,8 @@ def plot_digits(images, titles=None, cols=10, suptitle=None, fig=None):
             raise ValueError(f"titles must have {m} entries, one per image, got {len(titles)}")
     cols = min(check_positive_int("cols", cols), m)
     rows = math.ceil(m / cols)
-    fig = new_figure((min(14.0, 1.4 * cols), (1.75 if titles else 1.45) * rows + (0.7 if suptitle else 0.1)), fig)
+    height = (1.65 if titles else 1.45) * rows + (0.7 if suptitle else 0.1)
+    fig = new_figure((round(min(14.0, 1.4 * cols), 1), round(height, 1)), fig)
     fig.set_layout_engine("constrained")
     low, high = min(0.0, float(images.min())), float(images.max())
     high = high if high > low else low + 1.0
