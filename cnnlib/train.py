@@ -311,11 +311,12 @@ class EarlyStoppingResult:
     history: History
 
 
-def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, **fit_kwargs):
+def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, val_batch_size=1000, **fit_kwargs):
     """Train ``net`` for at most ``max_epochs``; stop ``patience`` epochs after the best validation
     accuracy; leave ``net`` with the weights of that best epoch.
 
-    x: (N, ...) training inputs, y: (N,) labels; x_val, y_val: the validation split.
+    x: (N, ...) training inputs, y: (N,) labels; x_val, y_val: the validation split, measured after
+    every epoch ``val_batch_size`` samples at a time.
     fit_kwargs go to ``cnnlib.train.fit`` (batch_size, optimizer, loss, rng, ...);
     not ``num_epochs``, ``test`` or ``record_every`` (set here).
     Returns an ``EarlyStoppingResult``.
@@ -345,7 +346,8 @@ def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, **
             raise _Stop
 
     try:
-        fit(net, x, y, num_epochs=max_epochs, test=(x_val, y_val), callback=keep_best, **fit_kwargs)
+        fit(net, x, y, num_epochs=max_epochs, test=TestSplit(x_val, y_val, batch_size=val_batch_size),
+            callback=keep_best, **fit_kwargs)
     except _Stop:
         pass
     for key, p in net.named_parameters().items():
