@@ -61,6 +61,8 @@ def test_site_holds_the_course(served_site):
     notebooks = {p.name for p in (out / "files" / "notebooks").glob("*.ipynb")}
     assert notebooks == {p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
     assert (out / "files" / "images").is_dir() and (out / "images").is_dir()
+    keras_notebook = (out / "files" / "notebooks" / "07_keras_bridge.ipynb").read_text()
+    assert "Skipped in the browser" in keras_notebook and "import keras" not in keras_notebook
 
 
 def test_site_opens_a_notebook_offline(served_site, tmp_path):

@@ -8,12 +8,14 @@ indexed for piplite, so that in the browser ``%pip install cnnlib`` installs the
 library. The build runs offline (jupyterlite-core and jupyterlite-pyodide-kernel, the ``site``
 extra). What does not come with the site: the Pyodide runtime itself and its numpy, matplotlib and
 scipy packages are fetched by the student's browser from Pyodide's CDN on first use, and Keras
-(notebook 07) does not exist for Pyodide at all.
+(notebook 07) does not exist for Pyodide at all: the site's copy of a notebook replaces each cell
+tagged ``needs-keras`` with one that prints that it was skipped (``browser_edition``).
 """
 
 import argparse
 import importlib.metadata
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -58,10 +60,44 @@ def build_wheels(wheel_dir: Path) -> list:
     return wheels
 
 
+# Code cells with this tag need a package Pyodide does not have (Keras, jax); the site's copy of the notebook
+# replaces them with a cell that says so, and a note under the title lists what is skipped.
+BROWSER_SKIP_TAG = "needs-keras"
+SKIP_MESSAGE = ("Skipped in the browser: this cell needs Keras, which does not run in JupyterLite (Pyodide). "
+                "Run the notebook in JupyterLab or on Colab to see it.")
+
+
+def browser_edition(nb: dict) -> tuple[dict, int]:
+    """A copy of the notebook ``nb`` (as JSON) for the browser, and how many cells it skips.
+
+    Each code cell tagged ``BROWSER_SKIP_TAG`` prints ``SKIP_MESSAGE`` instead of running (its stored
+    outputs are dropped), and a markdown note after the title says which sections still run.
+    """
+    nb = json.loads(json.dumps(nb))
+    skipped = []
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code" and BROWSER_SKIP_TAG in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = [f"print({SKIP_MESSAGE!r})"]
+            cell["outputs"], cell["execution_count"] = [], None
+            skipped.append(i)
+    if skipped:
+        title = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"
+                     and "".join(c["source"]).lstrip().startswith("# "))
+        note = (f"> **In the browser:** {len(skipped)} code cells of this notebook need Keras, which does not "
+                "exist for Pyodide; they print *Skipped in the browser* instead of running. Every other cell, "
+                "and the checked exercises, run here.")
+        nb["cells"].insert(title + 1, {"cell_type": "markdown", "metadata": {}, "source": [note]})
+    return nb, len(skipped)
+
+
 def stage_contents(content_dir: Path) -> Path:
-    """The files students see: notebooks/ and images/ (the notebooks link ../images/)."""
+    """The files students see: notebooks/ (their browser editions) and images/ (the notebooks link ../images/)."""
     shutil.rmtree(content_dir, ignore_errors=True)
     shutil.copytree(ROOT / "notebooks", content_dir / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for path in sorted((content_dir / "notebooks").glob("*.ipynb")):
+        nb, skipped = browser_edition(json.loads(path.read_text()))
+        if skipped:
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     shutil.copytree(ROOT / "images", content_dir / "images")
     return content_dir
 

@@ -26,10 +26,12 @@ REPO_URL = "https://github.com/OWNER/REPO"  # the course's public repository: th
 CELL_KEY = "cnnlib_install"
 NAV_KEY = "cnnlib_nav"
 CELL_ID = "cnnlib-install"
-# Notebooks that cannot run in JupyterLite, and what the cell says there instead of failing silently.
+# Notebooks that run only in part in JupyterLite, and what the cell says there (the site's copy of the notebook
+# replaces the cells tagged needs-keras with a line saying they are skipped: tools/course_site.py).
 PYODIDE_NOTES = {
-    "07": "Keras and jax do not exist for Pyodide: this notebook runs only in the full install "
-          "(python3 course.py lab), Colab or Binder; here you can read it with its stored outputs.",
+    "07": "Keras and jax do not exist for Pyodide: the cells that need them print that they are skipped; "
+          "section 1 (training the cnnlib net) and the checked exercises run here. "
+          "For all of it: JupyterLab, Colab or Binder.",
 }
 
 
