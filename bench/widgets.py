@@ -12,7 +12,7 @@ on a 28x28 MNIST digit with a 3x3 kernel; the kernel explorer on the kernel net'
 and 10 test digits; the feature-map explorer on a net with two stacked conv layers; the
 pooling explorer on 8 tanh maps of 26x26 for 5 digits; the training monitor drawing the last
 records of a 300-epoch run (one call per record, as ``fit`` makes it).
-Pictures are rendered at 72 dpi (about 1080 x 350 pixels). The browser's share (sending the
+Pictures are rendered at 72 dpi, 1044 pixels wide and 346 to 504 pixels high. The browser's share (sending the
 PNG over the websocket and decoding it) is not included.
 
 "median" and "max" are wall-clock milliseconds; "cpu" is the median process CPU time, which

@@ -214,3 +214,25 @@ def test_draw_a_digit_bad_input(nets, kwargs, match):
 
     with pytest.raises(ValueError, match=match):
         draw_a_digit(demo_nets() if nets is None else nets, **kwargs)
+
+
+def test_the_picture_is_shown_1_to_1_with_maps_and_text_readable_on_a_projector():
+    """At 1280x720 JupyterLab's output area is about 1050 px wide: the picture fits it, every text is
+    at least 12 px, and the maps are as large as two networks' 64 maps allow on one screen."""
+    import io
+
+    import PIL.Image
+    from matplotlib.text import Text
+
+    from cnnlib.plotting.mosaic import tile_pixels
+    from cnnlib.widgets.drawing import draw_a_digit
+
+    demo = draw_a_digit(demo_nets())
+    demo.add_stroke([(100, 60), (180, 60)])
+    width, height = PIL.Image.open(io.BytesIO(demo.picture.value)).size
+    assert width <= 1050 and height <= 560  # one screen of a notebook at 1280x720
+    fig = demo.view.fig
+    assert min(t.get_fontsize() * fig.dpi / 72 for t in fig.findobj(Text) if t.get_text().strip()) >= 12
+    pooling, kernel = ([min(tile_pixels(m)) for m in mosaics] for mosaics in demo.view.mosaics)
+    assert min(pooling) >= 80  # 8 maps a layer
+    assert min(kernel) >= 55  # 16 maps a layer

@@ -1,11 +1,15 @@
 """Widgets driven without a browser: set a control, check what the widget now shows."""
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.text  # noqa: E402
 import numpy as np  # noqa: E402
+import PIL.Image  # noqa: E402
 import pytest  # noqa: E402
 
 from cnnlib.conv import conv2d_forward, convolve2d, correlate2d  # noqa: E402
@@ -250,3 +254,94 @@ def test_find_conv_layer_describes_the_kernels_and_the_layers_in_front():
     assert bare.w.shape == (3, 5, 5) and bare.before == [] and bare.b is None
     with pytest.raises(ValueError, match=r"layer 1 is not a convolutional layer; conv layers: \[0, 2\]"):
         find_conv_layer(net, layer=1)
+
+
+# --------------------------------------------------------------------------- readable on a projector
+
+# JupyterLab at 1280x720 gives a cell's output about 1050 CSS pixels; a wider PNG is scaled down to fit.
+OUTPUT_WIDTH = 1050
+MIN_TILE_PX = 95  # "at least about 100 screen pixels a side" for the maps of the course's widgets
+MIN_TEXT_PX = 12
+
+
+def screen_scale(widget):
+    """What JupyterLab's output area at 1280x720 does to the widget's PNG: 1, or less if it is wider."""
+    width, height = PIL.Image.open(io.BytesIO(widget.picture.value)).size
+    fig = widget.fig
+    assert (width, height) == (int(fig.get_figwidth() * fig.dpi), int(fig.get_figheight() * fig.dpi))
+    return min(1.0, OUTPUT_WIDTH / width)
+
+
+def shown_px(ax, cells, scale):
+    """Screen pixels of ``cells`` data cells across ``ax``: its drawn box (figure size x dpi, aspect
+    applied at the last drawing) over its x range, times the scale of the output area."""
+    box = ax.get_window_extent()  # pixels
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    assert box.width / abs(x1 - x0) == pytest.approx(box.height / abs(y1 - y0), rel=0.02)  # square cells
+    return cells * box.width / abs(x1 - x0) * scale
+
+
+def tile_sides_px(widget, mosaic):
+    """The shown side of one tile of a Mosaic: the smaller of its height and width, in screen pixels."""
+    return shown_px(mosaic.ax, min(mosaic.tile_shape), screen_scale(widget))
+
+
+def assert_texts_readable(widget):
+    scale = screen_scale(widget)
+    sizes = {t.get_text(): t.get_fontsize() * widget.fig.dpi / 72 * scale
+             for t in widget.fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()}
+    small = {text: round(px, 1) for text, px in sizes.items() if px < MIN_TEXT_PX - 0.05}
+    assert sizes and not small, f"texts under {MIN_TEXT_PX} screen px: {small}"
+
+
+def stacked_net():
+    """Notebook 06's two conv layers: 8 maps of 26x26 -> pool -> 16 maps of 11x11."""
+    rng = np.random.default_rng(0)
+    return Sequential([Conv2D(1, 8, 3, rng=rng), ReLU(), MaxPool2D(2), Conv2D(8, 16, 3, rng=rng), ReLU(),
+                       MaxPool2D(2), Flatten(), Dense(16 * 5 * 5, 10, rng=rng)], input_shape=(1, 28, 28))
+
+
+DIGITS = RNG.random((3, 1, 28, 28)).astype(np.float32)
+
+
+@pytest.mark.parametrize("net, layer, count", [(build_kernel_net(), 1, 16),  # notebook 03: 16 maps 26x26
+                                               (stacked_net(), 3, 16),  # notebook 06: 16 maps 11x11
+                                               (stacked_net(), 0, 8)])
+def test_feature_map_tiles_are_large_enough_for_a_projector(net, layer, count):
+    explorer = feature_map_explorer(net, DIGITS, layer_index=layer)
+    explorer.image_index.value = 2  # after a redraw too
+    mosaic = explorer.view.mosaic
+    assert len(mosaic.origins) == count
+    assert tile_sides_px(explorer, mosaic) >= MIN_TILE_PX
+    assert_texts_readable(explorer)
+
+
+def test_kernel_explorer_tiles_and_maps_are_large_enough_for_a_projector():
+    explorer = kernel_explorer(build_kernel_net(), DIGITS)  # notebook 03: 16 kernels 3x3, maps 26x26
+    explorer.kernel.value = 9
+    kernels = explorer.view.kernels
+    assert len(kernels.origins) == 16
+    assert tile_sides_px(explorer, kernels) >= MIN_TILE_PX
+    scale = screen_scale(explorer)
+    for ax in explorer.view.axes[1:]:  # the image, the map, its activation
+        assert shown_px(ax, ax.images[0].get_array().shape[1], scale) >= 150
+    assert_texts_readable(explorer)
+
+
+def test_pooling_explorer_tiles_are_large_enough_for_a_projector():
+    maps = np.tanh(RNG.standard_normal((2, 8, 26, 26)))  # notebook 05: 8 maps of 26x26
+    explorer = pooling_explorer(maps)
+    explorer.size.value = 3
+    for mosaic in (explorer.view.in_maps, explorer.view.pooled):
+        assert tile_sides_px(explorer, mosaic) >= MIN_TILE_PX
+    assert_texts_readable(explorer)
+
+
+def test_stepper_picture_fits_the_output_area_with_readable_text():
+    for stepper in (convolution_stepper(IMAGE8, KERNEL3), convolution_stepper(DIGITS[0, 0], KERNEL3 / 4)):
+        assert screen_scale(stepper) == 1.0  # shown 1:1
+        scale = screen_scale(stepper)
+        for ax in stepper.view.axes:  # the image, the kernel, the output
+            assert shown_px(ax, ax.images[0].get_array().shape[1], scale) >= 100
+        assert_texts_readable(stepper)

@@ -14,13 +14,16 @@ from cnnlib._checks import as_float_array, check_finite, check_index, check_ndim
 from cnnlib.layers import forward_through
 from cnnlib.plotting.mosaic import Mosaic
 from cnnlib.plotting.style import (
+    BAR_ROOM,
     GRAY,
     LABEL_SIZE,
     SUPTITLE_SIZE,
     TICK_SIZE,
     add_colorbar,
     bare_axes,
+    center_row,
     color_limits,
+    narrow_bar,
     new_figure,
     set_scale,
 )
@@ -65,6 +68,10 @@ def feature_maps_state(net, image, layer_index):
                        output=np.asarray(out)[0])
 
 
+# The figure's size in inches: 1044 x 475 pixels at the widgets' 72 dpi, shown 1:1 in JupyterLab at 1280x720.
+FEATURE_MAPS_SIZE = (14.5, 6.6)
+
+
 # Vectors up to this length are drawn as bars (e.g. 10 logits); longer ones as an image.
 MAX_BARS = 32
 
@@ -90,8 +97,10 @@ class FeatureMapsView:
         self.fig = fig
         self.layer_index, self.shape = state.layer_index, state.output.shape
         self.kind = "maps" if state.output.ndim == 3 else ("bars" if state.output.size <= MAX_BARS else "vector")
-        grid = fig.add_gridspec(1, 2, width_ratios=[1, 3.2], left=0.02, right=0.9, top=0.84, bottom=0.12,
-                                wspace=0.25 if self.kind == "bars" else 0.12)
+        grid = fig.add_gridspec(1, 2, width_ratios=[1, 3.6], left=0.02, right=0.93, top=0.87, bottom=0.03,
+                                wspace=0.12)
+        if self.kind == "bars":  # room for the tick labels and the axis labels of a bar chart
+            grid.update(wspace=0.2, bottom=0.13, right=0.98)
         ax_img, ax_out = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
         self.img = ax_img.imshow(state.image[0], cmap=GRAY, interpolation="nearest")
         bare_axes(ax_img, "image")
@@ -99,8 +108,7 @@ class FeatureMapsView:
         self.ax_out = ax_out
         if self.kind == "maps":
             k = state.output.shape[0]
-            cols = min(k, int(np.ceil(np.sqrt(2.5 * k))))  # a wide panel: more columns than rows
-            self.mosaic = Mosaic(ax_out, state.output, [str(i) for i in range(k)], cols)
+            self.mosaic = Mosaic(ax_out, state.output, [str(i) for i in range(k)])  # as many per row as fit best
             ax_out.set_anchor("W")  # next to the image
             self.out = self.mosaic.im
         elif self.kind == "vector":
@@ -116,7 +124,8 @@ class FeatureMapsView:
             zero = ax_out.axhline(0, color="black", linewidth=1)
             self.dynamic, self.slow = [self.img, *self.bars.patches, zero], []
         else:
-            add_colorbar(fig, self.out, ax_out)
+            add_colorbar(fig, self.out, ax_out, **narrow_bar(ax_out))
+            center_row([ax_img, ax_out], right_in=BAR_ROOM)
             self.dynamic, self.slow = [self.img, self.out], []
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
         self.update(state, limits)
@@ -159,6 +168,6 @@ def plot_feature_maps(state, limits=None, fig=None):
     limits: (cmap, vmin, vmax) for the channels (default: one scale from this output,
     diverging and centred on 0 if any value is negative). Returns the Figure.
     """
-    fig = new_figure((15, 5.2), fig)
+    fig = new_figure(FEATURE_MAPS_SIZE, fig)
     FeatureMapsView(fig, state, limits)
     return fig

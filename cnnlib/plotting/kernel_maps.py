@@ -22,16 +22,23 @@ from cnnlib.conv import conv2d_forward
 from cnnlib.plotting.mosaic import Mosaic, show_array
 from cnnlib.plotting.panels import as_kernels, kernel_tiles
 from cnnlib.plotting.style import (
+    BAR_ROOM,
     DIVERGING,
     GRAY,
     SUPTITLE_SIZE,
     TITLE_SIZE,
     add_colorbar,
     bare_axes,
+    center_row,
+    narrow_bar,
     new_figure,
     set_scale,
     symmetric_limits,
 )
+
+# The figure's size in inches: 1044 x 504 pixels at the widgets' 72 dpi, shown 1:1 in JupyterLab at 1280x720.
+KERNEL_MAPS_SIZE = (14.5, 7.0)
+
 
 ACTIVATIONS = {"tanh": tanh_forward, "relu": relu_forward, "sigmoid": sigmoid_forward, "none": None}
 
@@ -102,14 +109,18 @@ class KernelMapsView:
     def __init__(self, fig, state, image=None, scale=None):
         self.fig = fig
         self.w, self.maps_shape = state.w, state.maps.shape
-        grid = fig.add_gridspec(1, 4, width_ratios=[1.8, 1, 1, 1], left=0.01, right=0.92, top=0.78,
-                                bottom=0.06, wspace=0.4)
-        ax_k, ax_img, ax_map, ax_act = (fig.add_subplot(grid[0, i]) for i in range(4))
-        tiles, labels, cols = kernel_tiles(state.w)
-        klim = symmetric_limits(state.w)
-        self.kernels = Mosaic(ax_k, tiles, labels, cols, cmap=DIVERGING, vmin=klim[0], vmax=klim[1])
-        add_colorbar(fig, self.kernels.im, ax_k, pad=0.08)  # room for the frame around the picked kernel
         k, c, kh, kw = state.w.shape
+        # The kernels across the top (a kernel's channels on one row); below them the image, the map
+        # and its activation: tiles large enough to read on a projector.
+        top = fig.add_gridspec(1, 1, left=0.02, right=0.94, top=0.885, bottom=0.39)
+        bottom = fig.add_gridspec(1, 3, left=0.1, right=0.74, top=0.33, bottom=0.015, wspace=0.25)
+        ax_k = fig.add_subplot(top[0, 0])
+        ax_k.set_anchor("S")  # a grid lower than its room sits right above the maps
+        ax_img, ax_map, ax_act = (fig.add_subplot(bottom[0, i]) for i in range(3))
+        tiles, labels, _ = kernel_tiles(state.w)
+        klim = symmetric_limits(state.w)
+        self.kernels = Mosaic(ax_k, tiles, labels, cmap=DIVERGING, vmin=klim[0], vmax=klim[1], multiple=c)
+        add_colorbar(fig, self.kernels.im, ax_k, **narrow_bar(ax_k))  # room for the frame around the pick
         ax_k.set_title(f"{k} kernels {kh}×{kw}" + (f" × {c} channels" if c > 1 else ""), fontsize=TITLE_SIZE)
         self.pick = ax_k.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor="tab:orange", linewidth=3,
                                              zorder=3, clip_on=False))
@@ -121,6 +132,7 @@ class KernelMapsView:
         self.act = ax_act.imshow(state.feature_map, cmap=DIVERGING, interpolation="nearest")
         act_bar = add_colorbar(fig, self.act, ax_act)
         bare_axes(ax_act, "")
+        center_row([ax_img, ax_map, ax_act], right_in=BAR_ROOM)
         self.axes = ax_k, ax_img, ax_map, ax_act
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
         self.dynamic = [self.pick, self.img, self.map, self.act, ax_map.title, self.suptitle]
@@ -138,7 +150,8 @@ class KernelMapsView:
         k = state.kernel_index
         c = state.w.shape[1]
         x0, y0, w, h = self.kernels.tile_box(k * c, k * c + c - 1)  # the kernel's row of channels
-        self.pick.set_bounds(x0 - 0.3, y0 - 0.3, w + 0.6, h + 0.6)
+        m = 0.4 * self.kernels.gap  # the frame in the gap around the tiles
+        self.pick.set_bounds(x0 - m, y0 - m, w + 2 * m, h + 2 * m)
         image = state.x[0] if image is None else image
         show_array(self.img, image)
         self.img.set_clim(float(np.min(image)), float(np.max(image)) or 1.0)
@@ -163,6 +176,6 @@ def plot_kernel_maps(state, image=None, scale=None, fig=None):
     image: (H, W) to show in the image panel (default: channel 0 of ``state.x``);
     scale: the maps' colour scale is ±scale (default: the largest |value| of the K maps).
     """
-    fig = new_figure((15, 4.6), fig)
+    fig = new_figure(KERNEL_MAPS_SIZE, fig)
     KernelMapsView(fig, state, image, scale)
     return fig

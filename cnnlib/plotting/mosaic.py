@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from cnnlib.plotting.style import GRAY, TICK_SIZE, VALUE_SIZE, bare_axes, colormap, format_value
+from cnnlib.plotting.style import GRAY, MIN_VALUE_SIZE, TICK_SIZE, VALUE_SIZE, bare_axes, colormap, format_value
 
 
 class CellValues:
@@ -14,7 +14,7 @@ class CellValues:
 
     def __init__(self, ax, shape, im):
         self.im = im
-        size = VALUE_SIZE - 2 * max(0, (max(shape) - 3) // 2)  # 3x3: 14 pt, 5x5: 12 pt, 7x7: 10 pt
+        size = VALUE_SIZE if max(shape) <= 3 else MIN_VALUE_SIZE  # 3x3: 14 pt, larger: 12 pt
         self.texts = [[ax.text(j, i, "", ha="center", va="center", fontsize=size)
                        for j in range(shape[1])] for i in range(shape[0])]
 
@@ -26,6 +26,69 @@ class CellValues:
             for j, text in enumerate(row):
                 text.set_text(format_value(values[i, j], integers))
                 text.set_color("black" if luminance[i, j] > 0.5 else "white")
+
+
+# The room around each tile, as a fraction of its side: the gap between tiles, and the band above
+# a row of tiles that holds their labels (12-point labels fit it for tiles from about 70 px on).
+GAP = 0.12
+
+
+LABEL_BAND = 0.22
+
+
+# The band holding the labels is at least this high, in inches: 1.3 lines of 12-point text.
+LABEL_ROOM = 1.3 * TICK_SIZE / 72
+
+
+# Tiles smaller than this many cells a side (e.g. 3x3 kernels) are drawn with each value as a block
+# of cells, so that the gaps and the label band can be thinner than one value.
+MIN_TILE_CELLS = 12
+
+
+def tile_spacing(h, w, labels=True):
+    """(gap, label band) in array cells for tiles of (h, w) cells: at least one cell each."""
+    return max(1, round(GAP * max(h, w))), (max(1, round(LABEL_BAND * h)) if labels else 0)
+
+
+def mosaic_shape(count, cols, h, w, gap, band):
+    """(height, width) in cells of ``count`` tiles of (h, w) cells, ``cols`` per row, ``gap`` cells
+    apart, with a band of ``band`` cells above each row."""
+    rows = math.ceil(count / cols)
+    return rows * (h + gap + band) - gap, cols * (w + gap) - gap
+
+
+def fit_columns(count, tile_shape, box, gap, band, multiple=1):
+    """The number of tiles per row that draws ``count`` tiles of ``tile_shape`` (h, w) cells, ``gap``
+    and ``band`` as in ``mosaic_shape``, largest in a box ``box`` = (width, height) (any unit);
+    ``multiple``: the columns are a multiple of it (e.g. one kernel's C channels stay on one row).
+    On a tie the fewer columns win."""
+    box_w, box_h = box
+    best, best_scale = multiple, 0.0
+    for cols in range(multiple, max(count, multiple) + 1, multiple):
+        height, width = mosaic_shape(count, cols, *tile_shape, gap, band)
+        scale = min(box_w / width, box_h / height)
+        if scale > best_scale * (1 + 1e-9):
+            best, best_scale = cols, scale
+    return best
+
+
+def axes_box(ax):
+    """(width, height) in inches of the room the figure's layout gives ``ax`` (before its aspect
+    ratio shrinks it)."""
+    pos = ax.get_position(original=True)
+    fig_w, fig_h = ax.figure.get_size_inches()
+    return pos.width * fig_w, pos.height * fig_h
+
+
+def tile_pixels(mosaic):
+    """(height, width) in pixels of one tile of ``mosaic`` as its figure draws it (at the figure's dpi)."""
+    ax = mosaic.ax
+    ax.apply_aspect()
+    pos = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches() * ax.figure.dpi
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    h, w = mosaic.tile_shape
+    return h * pos.height * fig_h / abs(y1 - y0), w * pos.width * fig_w / abs(x1 - x0)
 
 
 def grid_shape(count, max_cols=8):
@@ -58,19 +121,23 @@ def tile_maps(maps, cols, gap=1, label_band=0):
 class Mosaic:
     """K maps drawn as labelled tiles in one axes; ``update`` swaps in new maps.
 
-    maps: (K, H, W); ``labels`` one string per tile (drawn above it), ``cols`` tiles per row.
-    A new shape is fine: the image, its extent and the labels move to fit.
+    maps: (K, H, W); ``labels`` one string per tile (drawn above it), ``cols`` tiles per row
+    (default: as many as draw the tiles largest in the room the layout gives ``ax``; ``multiple``:
+    a multiple of this many). A new shape is fine: the image, its extent and the labels move to fit.
     """
 
-    def __init__(self, ax, maps, labels=None, cols=None, cmap=GRAY, vmin=None, vmax=None):
+    def __init__(self, ax, maps, labels=None, cols=None, cmap=GRAY, vmin=None, vmax=None, multiple=1):
         self.ax = ax
         self.cols = cols
+        self.multiple = multiple
         self.labels = labels
         # NaN (the gaps between tiles) transparent
         self.im = ax.imshow(np.zeros((1, 1)), cmap=colormap(cmap), vmin=vmin, vmax=vmax, interpolation="nearest")
         self.texts = []
         self.origins = np.zeros((0, 2), dtype=int)
-        self.tile_shape = None
+        self.tile_shape = None  # (h, w) in cells of the mosaic: small maps have block x block cells a value
+        self.gap = 0
+        self.box = axes_box(ax)  # the room the layout gives it, kept: a row centred later may move it
         bare_axes(ax)
         for side in ax.spines.values():
             side.set_visible(False)
@@ -78,11 +145,17 @@ class Mosaic:
 
     def update(self, maps, labels=None):
         """maps: (K, H, W) -> redraw (labels: K strings, or keep the current ones)."""
-        k, h, w = maps.shape
         labels = labels if labels is not None else self.labels
-        cols = self.cols or grid_shape(k)[1]
-        gap = max(1, round(0.12 * max(h, w)))
-        band = max(1, round(0.3 * h)) if labels else 0
+        block = -(-MIN_TILE_CELLS // max(maps.shape[1:]))  # ceil: each value as block x block cells
+        if block > 1:
+            maps = np.repeat(np.repeat(maps, block, axis=1), block, axis=2)
+        k, h, w = maps.shape
+        gap, band = tile_spacing(h, w, bool(labels))
+        cols = self.cols or fit_columns(k, (h, w), self.box, gap, band, self.multiple)
+        for _ in range(3 if labels else 0):  # small tiles: a band at least LABEL_ROOM high, as drawn
+            height, width = mosaic_shape(k, cols, h, w, gap, band)
+            cell_in = min(self.box[0] / width, self.box[1] / height)  # inches per cell
+            band = max(band, math.ceil(LABEL_ROOM / cell_in))
         mosaic, origins = tile_maps(maps, cols, gap=gap, label_band=band)
         self.im.set_data(mosaic)
         height, width = mosaic.shape
@@ -95,12 +168,18 @@ class Mosaic:
                     t.remove()
                 self.texts = [self.ax.text(0, 0, "", ha="center", va="center", fontsize=TICK_SIZE)
                               for _ in range(k)]
-            for t, (y, x), lab in zip(self.texts, origins, labels):
+            # Labels wider than a tile and its gap would run into each other: then only every
+            # ``step``-th column is labelled.
+            cell_in = min(self.box[0] / width, self.box[1] / height)  # inches per cell, as drawn
+            label_in = 0.62 * TICK_SIZE / 72 * max(len(str(lab)) for lab in labels)  # the widest label
+            step = max(1, math.ceil(label_in / ((w + gap) * cell_in)))
+            for i, (t, (y, x), lab) in enumerate(zip(self.texts, origins, labels)):
                 t.set_position((x + (w - 1) / 2, y - 0.5 - band / 2))
-                t.set_text(str(lab))
+                t.set_text(str(lab) if (i % cols) % step == 0 else "")
         self.labels = labels
         self.origins = origins
         self.tile_shape = (h, w)
+        self.gap = gap
 
     def tile_box(self, first, last=None):
         """(x, y, width, height) around tiles ``first..last`` of one row, in data coordinates."""

@@ -15,17 +15,24 @@ import numpy as np
 from cnnlib._checks import as_float_array, check_choice, check_ndim
 from cnnlib.plotting.mosaic import Mosaic
 from cnnlib.plotting.style import (
+    BAR_ROOM,
     SUPTITLE_SIZE,
     TITLE_SIZE,
     add_colorbar,
     bare_axes,
+    center_row,
     color_limits,
+    narrow_bar,
     new_figure,
     set_scale,
 )
 from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward
 
 SPATIAL_POOL_MODES = ("max", "avg")
+
+
+# The figure's size in inches: 1044 x 504 pixels at the widgets' 72 dpi, shown 1:1 in JupyterLab at 1280x720.
+POOLING_SIZE = (14.5, 7.0)
 
 
 @dataclass(frozen=True)
@@ -76,19 +83,25 @@ class PoolingView:
     def __init__(self, fig, state, limits=None):
         self.fig = fig
         self.shape = state.maps.shape
-        grid = fig.add_gridspec(1, 3, width_ratios=[1.4, 1, 1.4], left=0.01, right=0.92, top=0.8,
-                                bottom=0.06, wspace=0.3)
-        ax_maps, ax_comb, ax_pool = (fig.add_subplot(grid[0, i]) for i in range(3))
+        # The K maps across the top; below them, their combination across kernels and every map pooled.
+        grid = fig.add_gridspec(2, 2, height_ratios=[1, 1.95], width_ratios=[1, 2.1], left=0.02, right=0.94,
+                                top=0.87, bottom=0.02, hspace=0.22, wspace=0.2)
+        ax_maps = fig.add_subplot(grid[0, :])
+        ax_comb, ax_pool = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
         k, h, w = state.maps.shape
         labels = [str(i) for i in range(k)]
         self.in_maps = Mosaic(ax_maps, state.maps, labels)
-        add_colorbar(fig, self.in_maps.im, ax_maps)
+        add_colorbar(fig, self.in_maps.im, ax_maps, **narrow_bar(ax_maps))
         ax_maps.set_title(f"{k} maps of {h}×{w}", fontsize=TITLE_SIZE)
         self.comb = ax_comb.imshow(state.combined, interpolation="nearest")
         comb_bar = add_colorbar(fig, self.comb, ax_comb)
         bare_axes(ax_comb, "")
         self.pooled = Mosaic(ax_pool, state.pooled, labels)
-        add_colorbar(fig, self.pooled.im, ax_pool)
+        add_colorbar(fig, self.pooled.im, ax_pool, **narrow_bar(ax_pool))
+        ax_comb.set_anchor("E")  # next to the pooled maps
+        ax_pool.set_anchor("W")
+        center_row([ax_maps], right_in=BAR_ROOM)
+        center_row([ax_comb, ax_pool], right_in=BAR_ROOM)
         self.axes = ax_comb, ax_pool
         self.suptitle = fig.suptitle("", fontsize=SUPTITLE_SIZE)
         self.dynamic = [self.in_maps.im, self.comb, self.pooled.im, *self.pooled.texts, ax_pool.title,
@@ -123,6 +136,6 @@ class PoolingView:
 def plot_pooling(state, limits=None, fig=None):
     """Draw ``PoolingState``: the K maps, their combination across kernels, and every map pooled
     spatially (same colour scale as the maps). Returns the Figure."""
-    fig = new_figure((15, 5), fig)
+    fig = new_figure(POOLING_SIZE, fig)
     PoolingView(fig, state, limits)
     return fig

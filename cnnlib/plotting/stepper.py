@@ -38,6 +38,10 @@ from cnnlib.plotting.style import (
 MODES = ("correlation", "convolution")
 
 
+# The figure's size in inches: 1044 x 346 pixels at the widgets' 72 dpi, shown 1:1 in JupyterLab at 1280x720.
+STEPPER_SIZE = (14.5, 4.8)
+
+
 @dataclass(frozen=True)
 class ConvolutionStep:
     """Everything the stepper shows for one window position.
@@ -138,7 +142,8 @@ class ConvolutionStepView:
         self.key = self._key(state)
         image, kernel = state.image, state.kernel
         kh, kw = kernel.shape
-        grid = fig.add_gridspec(1, 5, width_ratios=[2.4, 1.5, 1.5, 1.5, 2.4], left=0.01, right=0.92,
+        side = 0.5 * max(3, kh, kw)  # window, kernel and products grow with the kernel: room for the values
+        grid = fig.add_gridspec(1, 5, width_ratios=[2.4, side, side, side, 2.4], left=0.01, right=0.92,
                                 top=0.74, bottom=0.1, wspace=0.35)
         ax_img, ax_win, ax_ker, ax_prod, ax_out = (fig.add_subplot(grid[0, i]) for i in range(5))
         for ax in (ax_img, ax_win, ax_ker, ax_prod, ax_out):
@@ -237,6 +242,6 @@ def plot_convolution_step(state, fig=None):
 
     Returns the Figure (a new pyplot figure unless ``fig`` is given; ``fig`` is cleared).
     """
-    fig = new_figure((15, 4.8), fig)
+    fig = new_figure(STEPPER_SIZE, fig)
     ConvolutionStepView(fig, state)
     return fig

@@ -21,7 +21,10 @@ LABEL_SIZE = 14
 TICK_SIZE = 12
 
 
-VALUE_SIZE = 14  # numbers written into the cells of small arrays
+VALUE_SIZE = 14  # numbers written into the cells of small arrays (3x3)
+
+
+MIN_VALUE_SIZE = 12  # ... and of larger ones: never smaller, so that they stay readable
 
 
 DIVERGING = "RdBu_r"  # signed values: blue < 0 < red, white = 0
@@ -96,11 +99,38 @@ def bare_axes(ax, title=None):
         ax.set_title(title, fontsize=TITLE_SIZE)
 
 
-def add_colorbar(fig, im, ax, label=None, pad=0.03):
-    """A colour bar right beside ``ax`` (``pad``: the gap, as a fraction of its width; it follows the
-    axes' box) with readable tick labels."""
-    cbar = fig.colorbar(im, cax=ax.inset_axes([1 + pad, 0.0, 0.045, 1.0]))
+def add_colorbar(fig, im, ax, label=None, pad=0.03, width=0.045):
+    """A colour bar right beside ``ax`` (``pad``: the gap, ``width``: its width, both as fractions of
+    the axes' width; it follows the axes' box) with readable tick labels."""
+    cbar = fig.colorbar(im, cax=ax.inset_axes([1 + pad, 0.0, width, 1.0]))
     cbar.ax.tick_params(labelsize=TICK_SIZE)
     if label:
         cbar.set_label(label, fontsize=LABEL_SIZE)
     return cbar
+
+
+def narrow_bar(ax, pad_in=0.25, width_in=0.16):
+    """``add_colorbar`` keywords for a bar ``width_in`` inches wide, ``pad_in`` inches beside ``ax`` as
+    drawn now (its aspect ratio applied): for wide axes such as a mosaic, where fractions of the
+    axes' width make a fat bar far away."""
+    ax.apply_aspect()
+    axes_width = ax.get_position().width * ax.figure.get_figwidth()
+    return {"pad": pad_in / axes_width, "width": width_in / axes_width}
+
+
+# Inches right of a panel taken by its colour bar and the bar's tick labels.
+BAR_ROOM = 0.8
+
+
+def center_row(axes, right_in=0.0):
+    """Move ``axes`` (a row of panels, each drawn with its aspect ratio) sideways together so that the
+    row sits in the middle of the figure; ``right_in``: inches right of the last panel that belong to
+    the row (its colour bar and tick labels). The panels keep their sizes and the gaps between them."""
+    fig = axes[0].figure
+    for ax in axes:
+        ax.apply_aspect()
+    boxes = [ax.get_position() for ax in axes]
+    x0, x1 = min(b.x0 for b in boxes), max(b.x1 for b in boxes) + right_in / fig.get_figwidth()
+    shift = (1 - (x1 - x0)) / 2 - x0
+    for ax, box in zip(axes, boxes):
+        ax.set_position(box.translated(shift, 0))

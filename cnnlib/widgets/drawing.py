@@ -27,8 +27,9 @@ from cnnlib.plotting.mosaic import Mosaic
 from cnnlib.plotting.style import TICK_SIZE, bare_axes, color_limits, set_scale
 from cnnlib.widgets.base import PictureWidget, big_label
 
-#: At most this many maps per row in the picture of a layer (two rows up to 16 maps).
-MAP_COLUMNS = 8
+#: The picture's width and its height per network, in inches: 1044 pixels wide at the widgets'
+#: 72 dpi, shown 1:1 in JupyterLab at 1280x720; two networks make it 518 pixels high.
+WIDTH, HEIGHT_PER_NET = 14.5, 3.6
 
 
 @dataclass(frozen=True)
@@ -100,14 +101,14 @@ class DrawingView:
         self.fig = fig
         self.layout = tuple((v.name, tuple((n, m.shape) for n, m in v.maps)) for v in state.views)
         columns = max(len(v.maps) for v in state.views)
-        grid = fig.add_gridspec(len(state.views), columns + 1, width_ratios=[3] * columns + [1.6],
-                                left=0.01, right=0.99, top=0.9, bottom=0.08, wspace=0.1, hspace=0.35)
+        grid = fig.add_gridspec(len(state.views), columns + 1, width_ratios=[3] * columns + [1.5],
+                                left=0.01, right=0.99, top=0.94, bottom=0.05, wspace=0.1, hspace=0.25)
         self.mosaics, self.bars, self.dynamic = [], [], []
         for row, view in enumerate(state.views):
             mosaics = []
             for col, (layer, maps) in enumerate(view.maps):
                 ax = fig.add_subplot(grid[row, col])
-                mosaics.append(Mosaic(ax, maps, cols=min(MAP_COLUMNS, -(-maps.shape[0] // 2))))  # two rows
+                mosaics.append(Mosaic(ax, maps))  # as many maps per row as draw them largest
                 bare_axes(ax)
                 ax.set_title(f"{view.name} · layer {layer} ({maps.shape[0]} maps)", fontsize=TICK_SIZE)
                 self.dynamic.append(mosaics[-1].im)
@@ -173,7 +174,7 @@ class DrawingDemo(PictureWidget):
         left = widgets.VBox([self.canvas, widgets.HBox([self.undo_button, self.clear_button])])
         right = widgets.VBox([widgets.HTML("<b>what the networks see</b> (28×28)"), self.input_view, self.status],
                              layout=widgets.Layout(margin="0 0 0 16px"))
-        super().__init__([widgets.HBox([left, right])], figsize=(12, 2.5 * len(nets)))
+        super().__init__([widgets.HBox([left, right])], figsize=(WIDTH, HEIGHT_PER_NET * len(nets)))
         self.undo_button.on_click(lambda _: self.undo())
         self.clear_button.on_click(lambda _: self.clear())
         self.canvas.on_mouse_down(self._start)

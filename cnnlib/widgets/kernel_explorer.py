@@ -10,7 +10,7 @@ from cnnlib._checks import check_index
 from cnnlib.conv import conv2d_forward
 from cnnlib.layers import forward_through
 from cnnlib.plotting.feature_maps import layer_name
-from cnnlib.plotting.kernel_maps import ACTIVATIONS, KernelMapsView, kernel_maps_state
+from cnnlib.plotting.kernel_maps import ACTIVATIONS, KERNEL_MAPS_SIZE, KernelMapsView, kernel_maps_state
 from cnnlib.widgets.base import BIG, PictureWidget, _int_slider, as_images
 
 
@@ -81,7 +81,7 @@ class KernelExplorer(PictureWidget):
         self.activation = widgets.ToggleButtons(options=list(ACTIVATIONS), value=activation,
                                                 description="activation", style=BIG)
         controls = [widgets.HBox([self.kernel, self.image_index]), self.activation]
-        super().__init__(controls, figsize=(15, 4.6))
+        super().__init__(controls, figsize=KERNEL_MAPS_SIZE)
         self._redraw()
         for control in (self.kernel, self.image_index, self.activation):
             control.observe(self._redraw, names="value")

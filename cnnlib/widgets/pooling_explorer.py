@@ -4,7 +4,7 @@
 import ipywidgets as widgets
 
 from cnnlib._checks import as_float_array, check_finite, check_index, check_nonempty
-from cnnlib.plotting.pooling import SPATIAL_POOL_MODES, PoolingView, pooling_limits, pooling_state
+from cnnlib.plotting.pooling import POOLING_SIZE, SPATIAL_POOL_MODES, PoolingView, pooling_limits, pooling_state
 from cnnlib.pool import POOL_KERNEL_MODES, pool_kernels_forward
 from cnnlib.widgets.base import BIG, PictureWidget, _int_slider
 
@@ -35,7 +35,7 @@ class PoolingExplorer(PictureWidget):
         controls = [widgets.HBox([self.mode, self.spatial]), widgets.HBox([self.size, self.stride])]
         if len(self.maps) > 1:
             controls.append(self.image_index)
-        super().__init__(controls, figsize=(15, 5))
+        super().__init__(controls, figsize=POOLING_SIZE)
         self._limits = {}
         self._redraw()
         for control in (self.mode, self.spatial, self.size, self.stride, self.image_index):

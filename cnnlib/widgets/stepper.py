@@ -4,7 +4,7 @@ import ipywidgets as widgets
 
 from cnnlib._checks import check_positive_int
 from cnnlib.conv import conv_output_size
-from cnnlib.plotting.stepper import MODES, ConvolutionStepView, convolution_step_state
+from cnnlib.plotting.stepper import MODES, STEPPER_SIZE, ConvolutionStepView, convolution_step_state
 from cnnlib.widgets.base import BIG, PictureWidget, big_label
 
 
@@ -31,7 +31,7 @@ class ConvolutionStepper(PictureWidget):
         self.sum_label = big_label()
         controls = [widgets.HBox([self.play, self.position, self.mode]),
                     widgets.HBox([self.padding, self.stride]), self.sum_label]
-        super().__init__(controls, figsize=(15, 4.8))
+        super().__init__(controls, figsize=STEPPER_SIZE)
         self._resizing = False
         self._redraw()
         for control in (self.position, self.mode):
