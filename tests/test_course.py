@@ -127,6 +127,19 @@ def test_the_images_the_notebooks_link_to_resolve_from_the_working_copies():
         assert (course.MY_NOTEBOOKS / link).resolve().is_file(), (name, link)
 
 
+def test_every_title_cell_shows_the_course_banner():
+    # The title cell is the first slide of each deck: its title and, under it, the banner picture.
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        title = next("".join(c["source"]) for c in cells
+                     if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("# "))
+        assert "](../images/course_banner.png)" in title, path.name
+        # The heading, the banner and a short paragraph fill a 1280x720 slide (measured: 9 lines fit); a longer
+        # introduction belongs in a cell of its own (its own subslide), or the title slide overflows.
+        lines = [line for line in title.splitlines() if line.strip()]
+        assert len(lines) <= 9, f"{path.name}: the title cell has {len(lines)} lines; split it"
+
+
 # -------------------------------------------------------------------------------------------- test
 JUNIT = """<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">
 <testcase classname="tests.test_conv" file="tests/test_conv.py" name="test_a" time="1.5"/>

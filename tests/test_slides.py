@@ -111,6 +111,11 @@ def test_deck_renders_offline_and_advances(served, tmp_path):
 
         current = page.locator(".reveal .slides section.present").last
         expect(current.locator("h1")).to_contain_text("01 · Weight sharing", timeout=TIMEOUT_MS)
+        banner = current.locator("img").first  # the title slide's picture: the course banner
+        expect(banner).to_be_visible(timeout=TIMEOUT_MS)
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=banner.element_handle(),
+                               timeout=TIMEOUT_MS)
+        assert banner.bounding_box()["width"] > slides.SLIDE_SIZE[0] / 2
         first = page.evaluate("JSON.stringify(Reveal.getIndices())")
         page.keyboard.press("ArrowRight")
         page.wait_for_function(f"JSON.stringify(Reveal.getIndices()) !== '{first}'", timeout=TIMEOUT_MS)

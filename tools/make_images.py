@@ -12,6 +12,7 @@ no software/date metadata in the PNG files, so a rerun with the same matplotlib 
 Figures:
     images/sliding_window.png   a 3x3 window stepping over an 8x8 image, and the 6x6 output filling in
     images/weight_sharing.png   dense connections (every weight different) vs a shared 3-weight kernel (1-D)
+    images/course_banner.png    digit -> 3x3 kernel -> feature map -> max pooling: under every notebook's title
 
 Screenshot (only with --screenshot; a browser's pixels are not byte-for-byte reproducible, so --check
 skips it):
@@ -128,9 +129,44 @@ def weight_sharing_figure():
     return fig
 
 
+def _banner_panel(ax, values, title, cmap, limit):
+    ax.imshow(values, cmap=cmap, vmin=-limit if cmap != "gray" else 0, vmax=limit)
+    _grid(ax, *values.shape)
+    ax.set_title(title, fontsize=15)
+
+
+def course_banner_figure():
+    """The course in one strip, on every title slide: digit -> kernel -> feature map -> max pooled."""
+    kernel = np.array([[-1.0, -1.0, -1.0], [2.0, 2.0, 2.0], [-1.0, -1.0, -1.0]])  # horizontal strokes
+    feature_map = np.array([[np.sum(DIGIT[i:i + 3, j:j + 3] * kernel) for j in range(6)] for i in range(6)])
+    pooled = feature_map.reshape(3, 2, 3, 2).max(axis=(1, 3))  # 2x2 max pooling: 6x6 -> 3x3
+    limit = np.abs(feature_map).max()
+    fig = plt.figure(figsize=(12, 3.2))
+    widths = [8, 1.6, 3, 1.6, 6, 2.4, 3]  # panels and the signs between them
+    grid = fig.add_gridspec(1, len(widths), width_ratios=widths, wspace=0.08, left=0.02, right=0.98,
+                            top=0.84, bottom=0.04)
+    panels = [(DIGIT, "8×8 digit", "gray", 1.0), (kernel, "3×3 kernel", "RdBu_r", 2.0),
+              (feature_map, "6×6 feature map", "RdBu_r", limit), (pooled, "pooled 3×3", "RdBu_r", limit)]
+    gaps = ["⋆", "=", "2×2 max"]  # correlate the digit with the kernel, get the map, pool it
+    for k, (values, title, cmap, lim) in enumerate(panels):
+        _banner_panel(fig.add_subplot(grid[0, 2 * k]), values, title, cmap, lim)
+        if k < len(gaps):
+            ax = fig.add_subplot(grid[0, 2 * k + 1])
+            ax.axis("off")
+            if k == len(gaps) - 1:
+                ax.annotate("", xy=(0.95, 0.45), xytext=(0.05, 0.45), xycoords="axes fraction",
+                            arrowprops={"arrowstyle": "-|>", "color": "0.3", "linewidth": 2.5})
+                ax.text(0.5, 0.55, gaps[k], ha="center", fontsize=14, transform=ax.transAxes)
+            else:
+                ax.text(0.5, 0.45, gaps[k], ha="center", va="center", fontsize=48 if k == 0 else 30,
+                        transform=ax.transAxes)
+    return fig
+
+
 FIGURES = {
     "sliding_window.png": sliding_window_figure,
     "weight_sharing.png": weight_sharing_figure,
+    "course_banner.png": course_banner_figure,
 }
 
 
