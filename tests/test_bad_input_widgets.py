@@ -19,9 +19,7 @@ import pytest  # noqa: E402
 from cnnlib.layers import Conv2D, Flatten, Tanh  # noqa: E402
 from cnnlib.plotting import (  # noqa: E402
     convolution_step_state,  # noqa: E402
-    plot_image,
     plot_kernels,
-    plot_maps,
     plot_training_curves,  # noqa: E402
     pooling_state,  # noqa: E402
 )
@@ -174,13 +172,6 @@ def test_training_monitor_records_must_be_dicts_with_epoch_and_loss(record):
 @pytest.mark.parametrize("plot, array, expected", [
     (plot_kernels, np.zeros((0, 3, 3)), r"kernels w is empty: shape \(0, 1, 3, 3\)"),
     (plot_kernels, np.full((2, 3, 3), np.nan), r"kernels w must contain only finite numbers"),
-    (plot_maps, np.zeros((0, 3, 3)), r"maps is empty: shape \(0, 3, 3\) has length 0 on axis 0"),
-    (plot_maps, np.zeros((2, 0, 0)), r"maps is empty"),
-    (plot_maps, np.full((2, 3, 3), np.inf), r"maps must contain only finite numbers"),
-    (plot_image, np.zeros((0, 0)), r"image is empty"),
-    (plot_image, np.zeros((0, 3, 3)), r"image is empty: shape \(0, 3, 3\)"),
-    (plot_image, np.full((3, 3), np.nan), r"image must contain only finite numbers"),
-    (plot_image, np.full((3, 3), -np.inf), r"image must contain only finite numbers"),
 ])
 def test_pictures_refuse_empty_and_non_finite_arrays(plot, array, expected):
     with pytest.raises(ValueError, match=expected):

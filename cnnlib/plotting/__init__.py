@@ -30,14 +30,14 @@ of the figure and only update it.
 
 from cnnlib.plotting.feature_maps import feature_maps_state, plot_feature_maps
 from cnnlib.plotting.kernel_maps import kernel_maps_state, plot_kernel_maps
-from cnnlib.plotting.panels import Panel, plot_digits, plot_image, plot_kernels, plot_maps, plot_panels
+from cnnlib.plotting.panels import Panel, plot_digits, plot_kernels, plot_panels
 from cnnlib.plotting.pooling import plot_pooling, pooling_state
 from cnnlib.plotting.results import plot_confusion_matrix, plot_misclassified, plot_receptive_field
 from cnnlib.plotting.saliency import plot_saliency
 from cnnlib.plotting.stepper import convolution_step_state, plot_convolution_step
 from cnnlib.plotting.training import plot_training_curves
 
-__all__ = ["plot_kernels", "plot_maps", "plot_image", "Panel", "plot_panels", "plot_digits", "convolution_step_state",
+__all__ = ["plot_kernels", "Panel", "plot_panels", "plot_digits", "convolution_step_state",
            "plot_convolution_step", "kernel_maps_state", "plot_kernel_maps", "feature_maps_state", "plot_feature_maps",
            "pooling_state", "plot_pooling", "plot_training_curves", "plot_confusion_matrix", "plot_misclassified",
            "plot_receptive_field", "plot_saliency"]

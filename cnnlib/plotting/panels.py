@@ -1,9 +1,7 @@
-"""The basic panels: kernels as a grid, K maps as tiles, one image, a row of arrays side by side, a gallery
-of digits; each returns a matplotlib ``Figure``.
+"""The basic panels: kernels as a grid, a row of arrays side by side, a gallery of digits; each returns a
+matplotlib ``Figure``.
 
     plot_kernels(w)                         w: (K, C, KH, KW) or (K, KH, KW) or a Conv2D -> Figure
-    plot_maps(maps)                         maps: (K, H, W) -> Figure, one tile per map
-    plot_image(image)                       image: (H, W) or (C, H, W) -> Figure
     plot_panels(panels)                     a row of ``Panel``s (or a list of rows) -> Figure
     plot_digits(images, titles)             images: (M, H, W) or (M, 1, H, W) -> Figure, one small panel each
 
@@ -38,7 +36,6 @@ from cnnlib.plotting.style import (
     TITLE_SIZE,
     add_colorbar,
     bare_axes,
-    color_limits,
     colormap,
     new_figure,
     symmetric_limits,
@@ -86,43 +83,6 @@ def plot_kernels(w, title=None, fig=None):
     k, c, kh, kw = w.shape
     ax.set_title(title or f"{k} kernels of {c}×{kh}×{kw}" + (" (kernel, channel)" if c > 1 else ""),
                  fontsize=TITLE_SIZE)
-    return fig
-
-
-def plot_maps(maps, title=None, labels=None, fig=None):
-    """K maps as tiles with one shared colour scale (diverging and centred on 0 if any is negative).
-
-    maps: (K, H, W). Returns the Figure.
-    """
-    maps = as_float_array("maps", maps)
-    check_ndim("maps", maps, 3, "(K, H, W)")
-    check_nonempty("maps", maps, "(maps is (K, H, W))")
-    check_finite("maps", maps)
-    rows, cols = grid_shape(len(maps))
-    fig = new_figure((min(3 + 2.2 * cols, 15), 1.5 + 2.2 * rows), fig)
-    ax = fig.add_subplot()
-    cmap, vmin, vmax = color_limits(maps)
-    labels = labels if labels is not None else [str(i) for i in range(len(maps))]
-    mosaic = Mosaic(ax, maps, labels, cols, cmap=cmap, vmin=vmin, vmax=vmax)
-    add_colorbar(fig, mosaic.im, ax)
-    ax.set_title(title or f"{maps.shape[0]} maps of {maps.shape[1]}×{maps.shape[2]}", fontsize=TITLE_SIZE)
-    return fig
-
-
-def plot_image(image, title=None, fig=None):
-    """One image in grey, with a colour bar: image (H, W), or (C, H, W) showing channel 0."""
-    image = as_float_array("image", image)
-    if image.ndim == 3:
-        check_nonempty("image", image, "(image is (C, H, W))")
-        image = image[0]
-    check_ndim("image", image, 2, "(H, W) or (C, H, W)")
-    check_nonempty("image", image, "(image is (H, W))")
-    check_finite("image", image)
-    fig = new_figure((5, 4.5), fig)
-    ax = fig.add_subplot()
-    im = ax.imshow(image, cmap=GRAY, interpolation="nearest")
-    add_colorbar(fig, im, ax, "value")
-    bare_axes(ax, title or f"image {image.shape[0]}×{image.shape[1]}")
     return fig
 
 
