@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from picture_sizes import shown_px
 
 from cnnlib.data import load_mnist
 from cnnlib.drawing import (
@@ -224,7 +225,6 @@ def test_the_picture_is_shown_1_to_1_with_maps_and_text_readable_on_a_projector(
     import PIL.Image
     from matplotlib.text import Text
 
-    from cnnlib.plotting.mosaic import tile_pixels
     from cnnlib.widgets.drawing import draw_a_digit
 
     demo = draw_a_digit(demo_nets())
@@ -233,6 +233,7 @@ def test_the_picture_is_shown_1_to_1_with_maps_and_text_readable_on_a_projector(
     assert width <= 1050 and height <= 560  # one screen of a notebook at 1280x720
     fig = demo.view.fig
     assert min(t.get_fontsize() * fig.dpi / 72 for t in fig.findobj(Text) if t.get_text().strip()) >= 12
-    pooling, kernel = ([min(tile_pixels(m)) for m in mosaics] for mosaics in demo.view.mosaics)
+    # shown 1:1 (at most 1050 px wide): one tile's side in the picture is its side on screen
+    pooling, kernel = ([shown_px(m.ax, min(m.tile_shape), 1.0) for m in mosaics] for mosaics in demo.view.mosaics)
     assert min(pooling) >= 80  # 8 maps a layer
     assert min(kernel) >= 55  # 16 maps a layer

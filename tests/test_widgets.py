@@ -1,6 +1,5 @@
 """Widgets driven without a browser: set a control, check what the widget now shows."""
 
-import io
 
 import matplotlib
 
@@ -9,8 +8,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.text  # noqa: E402
 import numpy as np  # noqa: E402
-import PIL.Image  # noqa: E402
 import pytest  # noqa: E402
+from picture_sizes import screen_scale, shown_px, tile_sides_px  # noqa: E402
 
 from cnnlib.conv import conv2d_forward, convolve2d, correlate2d  # noqa: E402
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh  # noqa: E402
@@ -259,32 +258,8 @@ def test_find_conv_layer_describes_the_kernels_and_the_layers_in_front():
 # --------------------------------------------------------------------------- readable on a projector
 
 # JupyterLab at 1280x720 gives a cell's output about 1050 CSS pixels; a wider PNG is scaled down to fit.
-OUTPUT_WIDTH = 1050
 MIN_TILE_PX = 95  # "at least about 100 screen pixels a side" for the maps of the course's widgets
 MIN_TEXT_PX = 12
-
-
-def screen_scale(widget):
-    """What JupyterLab's output area at 1280x720 does to the widget's PNG: 1, or less if it is wider."""
-    width, height = PIL.Image.open(io.BytesIO(widget.picture.value)).size
-    fig = widget.fig
-    assert (width, height) == (int(fig.get_figwidth() * fig.dpi), int(fig.get_figheight() * fig.dpi))
-    return min(1.0, OUTPUT_WIDTH / width)
-
-
-def shown_px(ax, cells, scale):
-    """Screen pixels of ``cells`` data cells across ``ax``: its drawn box (figure size x dpi, aspect
-    applied at the last drawing) over its x range, times the scale of the output area."""
-    box = ax.get_window_extent()  # pixels
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    assert box.width / abs(x1 - x0) == pytest.approx(box.height / abs(y1 - y0), rel=0.02)  # square cells
-    return cells * box.width / abs(x1 - x0) * scale
-
-
-def tile_sides_px(widget, mosaic):
-    """The shown side of one tile of a Mosaic: the smaller of its height and width, in screen pixels."""
-    return shown_px(mosaic.ax, min(mosaic.tile_shape), screen_scale(widget))
 
 
 def assert_texts_readable(widget):

@@ -19,6 +19,7 @@ from cnnlib.plotting.style import (
     LABEL_SIZE,
     SUPTITLE_SIZE,
     TICK_SIZE,
+    WIDGET_WIDTH,
     add_colorbar,
     bare_axes,
     center_row,
@@ -68,8 +69,8 @@ def feature_maps_state(net, image, layer_index):
                        output=np.asarray(out)[0])
 
 
-# The figure's size in inches: 1044 x 475 pixels at the widgets' 72 dpi, shown 1:1 in JupyterLab at 1280x720.
-FEATURE_MAPS_SIZE = (14.5, 6.6)
+# The figure's size in inches: 475 pixels high at the widgets' 72 dpi.
+FEATURE_MAPS_SIZE = (WIDGET_WIDTH, 6.6)
 
 
 # Vectors up to this length are drawn as bars (e.g. 10 logits); longer ones as an image.

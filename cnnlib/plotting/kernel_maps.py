@@ -27,6 +27,7 @@ from cnnlib.plotting.style import (
     GRAY,
     SUPTITLE_SIZE,
     TITLE_SIZE,
+    WIDGET_WIDTH,
     add_colorbar,
     bare_axes,
     center_row,
@@ -36,8 +37,8 @@ from cnnlib.plotting.style import (
     symmetric_limits,
 )
 
-# The figure's size in inches: 1044 x 504 pixels at the widgets' 72 dpi, shown 1:1 in JupyterLab at 1280x720.
-KERNEL_MAPS_SIZE = (14.5, 7.0)
+# The figure's size in inches: 504 pixels high at the widgets' 72 dpi.
+KERNEL_MAPS_SIZE = (WIDGET_WIDTH, 7.0)
 
 
 ACTIVATIONS = {"tanh": tanh_forward, "relu": relu_forward, "sigmoid": sigmoid_forward, "none": None}

@@ -80,17 +80,6 @@ def axes_box(ax):
     return pos.width * fig_w, pos.height * fig_h
 
 
-def tile_pixels(mosaic):
-    """(height, width) in pixels of one tile of ``mosaic`` as its figure draws it (at the figure's dpi)."""
-    ax = mosaic.ax
-    ax.apply_aspect()
-    pos = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches() * ax.figure.dpi
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    h, w = mosaic.tile_shape
-    return h * pos.height * fig_h / abs(y1 - y0), w * pos.width * fig_w / abs(x1 - x0)
-
-
 def grid_shape(count, max_cols=8):
     """(rows, cols) of a near-square grid with at most ``max_cols`` columns."""
     cols = min(max_cols, math.ceil(math.sqrt(count)))

@@ -18,6 +18,7 @@ from cnnlib.plotting.style import (
     BAR_ROOM,
     SUPTITLE_SIZE,
     TITLE_SIZE,
+    WIDGET_WIDTH,
     add_colorbar,
     bare_axes,
     center_row,
@@ -31,8 +32,8 @@ from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forwa
 SPATIAL_POOL_MODES = ("max", "avg")
 
 
-# The figure's size in inches: 1044 x 504 pixels at the widgets' 72 dpi, shown 1:1 in JupyterLab at 1280x720.
-POOLING_SIZE = (14.5, 7.0)
+# The figure's size in inches: 504 pixels high at the widgets' 72 dpi.
+POOLING_SIZE = (WIDGET_WIDTH, 7.0)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from cnnlib.plotting.style import (
     MAX_ANNOTATED_SIDE,
     SUPTITLE_SIZE,
     TITLE_SIZE,
+    WIDGET_WIDTH,
     add_colorbar,
     bare_axes,
     colormap,
@@ -38,8 +39,8 @@ from cnnlib.plotting.style import (
 MODES = ("correlation", "convolution")
 
 
-# The figure's size in inches: 1044 x 346 pixels at the widgets' 72 dpi, shown 1:1 in JupyterLab at 1280x720.
-STEPPER_SIZE = (14.5, 4.8)
+# The figure's size in inches: 346 pixels high at the widgets' 72 dpi.
+STEPPER_SIZE = (WIDGET_WIDTH, 4.8)
 
 
 @dataclass(frozen=True)

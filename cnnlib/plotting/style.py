@@ -39,6 +39,10 @@ GRAY = "gray"  # images
 # Arrays up to this many cells per side get their values written into the cells.
 MAX_ANNOTATED_SIDE = 7
 
+# The width of every widget picture, in inches: 1044 pixels at the widgets' 72 dpi (cnnlib.widgets.base.DPI),
+# which JupyterLab's output area at 1280x720 (about 1050 CSS pixels) shows 1:1, without scaling it down.
+WIDGET_WIDTH = 14.5
+
 
 def new_figure(figsize, fig=None):
     """Return ``fig`` cleared, or a new pyplot figure of ``figsize`` inches (shown by ``plt.show()``)."""

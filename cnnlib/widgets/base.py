@@ -11,8 +11,7 @@ from cnnlib._checks import as_float_array, check_finite, check_nonempty
 from cnnlib.plotting.render import FastRedraw, offscreen_figure
 
 # Pixels per inch of the rendered pictures: sharp on a projector, quick to draw. At 72 dpi a point
-# is a pixel, so 12-point text is 12 pixels high; the pictures are 14.5 in = 1044 pixels wide, which
-# JupyterLab's output area at 1280x720 (about 1050 CSS pixels) shows 1:1, without scaling them down.
+# is a pixel, so 12-point text is 12 pixels high; the pictures are cnnlib.plotting.style.WIDGET_WIDTH wide.
 DPI = 72
 
 

@@ -24,12 +24,11 @@ from cnnlib.activations import softmax
 from cnnlib.drawing import FRAME, has_ink, mnist_preprocess, strokes_to_image
 from cnnlib.layers import Dropout, layer_outputs
 from cnnlib.plotting.mosaic import Mosaic
-from cnnlib.plotting.style import TICK_SIZE, bare_axes, color_limits, set_scale
+from cnnlib.plotting.style import TICK_SIZE, WIDGET_WIDTH, bare_axes, color_limits, set_scale
 from cnnlib.widgets.base import PictureWidget, big_label
 
-#: The picture's width and its height per network, in inches: 1044 pixels wide at the widgets'
-#: 72 dpi, shown 1:1 in JupyterLab at 1280x720; two networks make it 518 pixels high.
-WIDTH, HEIGHT_PER_NET = 14.5, 3.6
+#: The picture's height per network, in inches: two networks make it 518 pixels high at the widgets' 72 dpi.
+WIDTH, HEIGHT_PER_NET = WIDGET_WIDTH, 3.6
 
 
 @dataclass(frozen=True)
