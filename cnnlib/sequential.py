@@ -13,7 +13,7 @@
 A "network" for the optimisers, ``save_weights``/``load_weights`` and ``cnnlib.train``
 is anything with ``forward(x, training)``, ``backward(dout)``,
 ``named_parameters()`` and ``named_gradients()`` (dicts of arrays with the same
-keys); ``Sequential`` is one, ``cnnlib.nets.FaithfulKernelNet`` (the source
+keys); ``Sequential`` is one, ``cnnlib.nets.faithful_kernel_net.FaithfulKernelNet`` (the source
 notebooks' hand-written kernel net) is another.
 
 ``save_weights`` writes to a temporary file in the same folder and renames it over the
