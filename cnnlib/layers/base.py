@@ -1,0 +1,62 @@
+"""The ``Layer`` interface, and running a list of layers in test mode.
+
+Every layer has the same small interface::
+
+    out = layer.forward(x, training=False)   # keeps what backward needs
+    dx = layer.backward(dout)                # dout: gradient of the loss w.r.t. out
+    layer.params["w"], layer.grads["w"]      # arrays by name ({} for layers without weights)
+
+``backward`` returns the gradient with respect to the layer's input and fills
+``grads`` with one array per entry of ``params`` (same names, same shapes).
+"""
+
+
+def layer_outputs(layers, x):
+    """Yield the output of each layer in turn for the input ``x``, in test mode (no dropout)."""
+    for layer in layers:
+        x = layer.forward(x, training=False)
+        yield x
+
+
+def forward_through(layers, x):
+    """``x`` through ``layers`` in test mode: the last layer's output (``x`` itself for no layers)."""
+    out = x
+    for out in layer_outputs(layers, x):  # noqa: B007 (only the last output is kept)
+        pass
+    return out
+
+
+class Layer:
+    """Base class: ``forward(x, training=False)``, ``backward(dout) -> dx``, ``params``, ``grads``.
+
+    ``params`` and ``grads`` are dicts of arrays by name ("w", "b"); a layer
+    without weights keeps them empty. ``forward`` stores what ``backward``
+    needs; ``backward`` uses the most recent ``forward``. Calling the layer,
+    ``layer(x)``, is ``layer.forward(x)`` in test mode.
+    """
+
+    def __init__(self):
+        self.params = {}
+        self.grads = {}
+        self._cache = None
+
+    def forward(self, x, training=False):
+        raise NotImplementedError
+
+    def backward(self, dout):
+        raise NotImplementedError
+
+    def __call__(self, x):
+        return self.forward(x, training=False)
+
+    def num_params(self):
+        """Number of trainable numbers in this layer."""
+        return int(sum(p.size for p in self.params.values()))
+
+    def _need_cache(self):
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward was called before forward")
+        return self._cache
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"

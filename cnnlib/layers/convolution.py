@@ -1,0 +1,92 @@
+"""The convolutional layer ``Conv2D``: a thin wrapper over ``cnnlib.conv.conv2d_forward/backward``.
+
+Shapes: images ``(N, C, H, W)``, kernels ``(K, C, KH, KW)``, output ``(N, K, H', W')`` with
+``H' = (H + 2*padding - KH) // stride + 1``.
+"""
+
+import numpy as np
+
+from cnnlib._checks import (
+    as_generator,
+    check_choice,
+    check_float_dtype,
+    check_kernel_size,
+    check_nonnegative_int,
+    check_positive_int,
+    check_sizes,
+)
+from cnnlib.conv import conv2d_backward, conv2d_forward, conv_output_size
+from cnnlib.layers.base import Layer
+from cnnlib.layers.initializers import glorot_uniform
+
+
+class Conv2D(Layer):
+    """Convolutional layer (a correlation, like every framework's): ``(N, C, H, W) -> (N, K, H', W')``.
+
+    in_channels: C; out_channels: K; kernel_size: int or (KH, KW); stride, padding: ints.
+    bias:
+      * ``"kernel"`` (default): one bias per kernel, ``b: (K,)``. This is what Keras and
+        PyTorch do: a kernel looks for the same pattern everywhere, so it gets one
+        threshold everywhere, and the layer works for any image size.
+      * ``"position"``: one bias per output value, ``b: (K, H', W')``, as in seed 004's
+        ``Convolutional`` layer (its ``biases`` have the output's full shape). It needs
+        ``input_shape=(C, H, W)`` to know ``H', W'``, accepts only that image size, and
+        adds ``K*H'*W'`` parameters instead of ``K`` (4,056 instead of 6 for 6 kernels of
+        3x3 on 28x28): the layer then no longer shares *all* its weights across positions.
+      * ``None``: no bias (the kernel nets of seeds 000-003 and 002 have none).
+    rng: Generator for the Glorot-uniform kernels (biases start at zero).
+    input_grad: False for a network's first layer, whose input (the images) needs no
+        gradient: ``backward`` then skips dx (about half of its work) and returns None.
+        The ``cnnlib.nets`` builders set it on their first layer.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, *, stride=1, padding=0, bias="kernel",
+                 input_shape=None, rng=None, dtype=np.float32, input_grad=True):
+        super().__init__()
+        self.input_grad = bool(input_grad)
+        self.in_channels = check_positive_int("in_channels", in_channels)
+        self.out_channels = check_positive_int("out_channels", out_channels)
+        self.kernel_size = check_kernel_size(kernel_size)
+        self.stride = check_positive_int("stride", stride)
+        self.padding = check_nonnegative_int("padding", padding)
+        check_choice("bias", bias, ("kernel", "position", None))
+        dtype = check_float_dtype("dtype", dtype)
+        self.bias = bias
+        self.input_shape = None if input_shape is None else check_sizes("input_shape", input_shape)
+        kh, kw = self.kernel_size
+        k, c = self.out_channels, self.in_channels
+        self.params["w"] = glorot_uniform(as_generator(rng), (k, c, kh, kw), c * kh * kw, k * kh * kw, dtype)
+        if bias == "kernel":
+            self.params["b"] = np.zeros(k, dtype=dtype)
+        elif bias == "position":
+            if self.input_shape is None or len(self.input_shape) != 3:
+                raise ValueError(f"bias='position' needs input_shape=(C, H, W), got input_shape={input_shape!r}")
+            if self.input_shape[0] != c:
+                raise ValueError(f"input_shape {self.input_shape} has {self.input_shape[0]} channels, "
+                                 f"expected in_channels={c}")
+            h_out = conv_output_size(self.input_shape[1], kh, self.stride, self.padding)
+            w_out = conv_output_size(self.input_shape[2], kw, self.stride, self.padding)
+            self.params["b"] = np.zeros((k, h_out, w_out), dtype=dtype)
+
+    def forward(self, x, training=False):
+        """x: (N, C, H, W) -> out: (N, K, H', W')."""
+        if self.bias == "position" and tuple(np.shape(x)[1:]) != self.input_shape:
+            raise ValueError(f"this Conv2D has one bias per output position and was built for images of "
+                             f"shape (N, {', '.join(map(str, self.input_shape))}), got x of shape {np.shape(x)}")
+        out, self._cache = conv2d_forward(x, self.params["w"], self.params.get("b"), self.stride, self.padding)
+        return out
+
+    def backward(self, dout):
+        """dout: (N, K, H', W') -> dx: (N, C, H, W) (None if input_grad=False); fills grads["w"]
+        (K, C, KH, KW) and grads["b"]."""
+        dx, dw, db = conv2d_backward(dout, self._need_cache(), need_dx=self.input_grad)
+        self.grads["w"] = dw
+        if self.bias is not None:
+            self.grads["b"] = db  # (K,) or (K, H', W'), like params["b"]
+        return dx
+
+    def __repr__(self):
+        kh, kw = self.kernel_size
+        extra = (f", stride={self.stride}" if self.stride != 1 else "") + \
+            (f", padding={self.padding}" if self.padding else "")
+        return f"Conv2D({self.in_channels}->{self.out_channels}, {kh}x{kw}{extra}, bias={self.bias!r})"

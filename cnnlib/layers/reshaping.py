@@ -1,0 +1,56 @@
+"""Layers that only change the shape of a batch: ``Flatten`` and ``Reshape``.
+
+Neither has weights; backward gives the gradient back the input's shape.
+"""
+
+import numpy as np
+
+from cnnlib._checks import as_array, check_positive_int
+from cnnlib.layers.base import Layer
+
+
+class Flatten(Layer):
+    """``(N, d1, d2, ...) -> (N, d1*d2*...)``, keeping the sample axis (C, H, W order for images)."""
+
+    def forward(self, x, training=False):
+        x = as_array("x", x)
+        if x.ndim < 2:
+            raise ValueError(f"Flatten expects a batch (N, ...) with at least 2 axes, got shape {x.shape}")
+        self._cache = x.shape
+        return x.reshape(x.shape[0], -1)  # (N, C*H*W)
+
+    def backward(self, dout):
+        return np.reshape(dout, self._need_cache())  # (N, C, H, W)
+
+
+class Reshape(Layer):
+    """``(N, ...) -> (N, *shape)``: each sample gets ``shape`` (same number of values).
+
+    Seed 004 reshapes its conv maps to a column before its dense layer;
+    ``Reshape((6 * 26 * 26,))`` does that for a whole batch.
+    """
+
+    def __init__(self, shape):
+        super().__init__()
+        if isinstance(shape, (int, np.integer)):
+            shape = (shape,)
+        if not isinstance(shape, (tuple, list)) or not shape:
+            raise ValueError(f"Reshape shape must be an int or a tuple of positive ints, got {shape!r}")
+        self.shape = tuple(check_positive_int(f"every size in the Reshape shape {tuple(shape)}", s) for s in shape)
+
+    def forward(self, x, training=False):
+        x = as_array("x", x)
+        if x.ndim < 1:
+            raise ValueError("Reshape expects a batch (N, ...), got a scalar")
+        per_sample = int(np.prod(x.shape[1:]))
+        if per_sample != int(np.prod(self.shape)):
+            raise ValueError(f"Reshape to {self.shape} needs {int(np.prod(self.shape))} values per sample, "
+                             f"got x of shape {x.shape} ({per_sample} per sample)")
+        self._cache = x.shape
+        return x.reshape((x.shape[0],) + self.shape)  # (N, *shape)
+
+    def backward(self, dout):
+        return np.reshape(dout, self._need_cache())  # the input's shape
+
+    def __repr__(self):
+        return f"Reshape({self.shape})"
