@@ -98,9 +98,9 @@ def main(argv=None):
 
 def _train(args):
     from cnnlib.data import describe_source, load_mnist
+    from cnnlib.evaluate import evaluate
     from cnnlib.nets import prepare_for, train_network
     from cnnlib.sequential import save_weights
-    from cnnlib.train import evaluate
 
     passes = args.iterations if args.iterations is not None else args.epochs
     try:

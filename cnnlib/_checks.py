@@ -171,6 +171,30 @@ def check_labels(y, num_classes, n=None):
     return y.astype(np.intp, copy=False)
 
 
+def check_samples(name, x, y, num_classes):
+    """Return ``(x, y)``: x a non-empty batch ``(N, ...)`` of finite real numbers, y ``(N,)`` labels
+    in ``[0, num_classes)``. ``name`` ("x", "x_train", "x_test") goes in the messages."""
+    x = as_array(name, x)
+    if x.ndim < 2:
+        raise ValueError(f"{name} must be a batch (N, ...), got shape {x.shape}")
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} has 0 samples (shape {x.shape}); expected at least one")
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold real numbers (bool, integer or float), got dtype {x.dtype}")
+    if x.dtype.kind == "f":
+        check_finite(name, x)
+    return x, check_labels(y, num_classes, x.shape[0])
+
+
+def check_network(net, methods):
+    """Raise unless ``net`` has every method in ``methods`` (training needs forward, backward,
+    named_parameters and named_gradients; evaluation only forward)."""
+    missing = [m for m in methods if not callable(getattr(net, m, None))]
+    if missing:
+        raise ValueError(f"net must be a network with {', '.join(methods)} (e.g. a Sequential), "
+                         f"got {type(net).__name__} without {', '.join(missing)}")
+
+
 # --------------------------------------------------------------------------- scalars and settings
 
 def check_number(name, v, low=None, high=None, low_open=False, high_open=False):

@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from cnnlib._checks import as_generator
+from cnnlib.evaluate import evaluate, evaluate_loss, predict
 from cnnlib.layers import AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, Reshape, glorot_uniform
 from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential
-from cnnlib.train import TestSplit, evaluate, evaluate_loss, fit, predict
+from cnnlib.train import TestSplit, fit
 
 NOT_INTS = [1.5, "3", None, True, np.float64(2.0), [3], 2 + 0j]
 NOT_NUMBERS = ["0.1", None, True, [0.1], 1j, np.nan, np.inf, -np.inf]

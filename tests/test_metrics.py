@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 
+from cnnlib.early_stopping import fit_early_stopping
+from cnnlib.evaluate import evaluate
 from cnnlib.layers import Dense, Flatten
 from cnnlib.metrics import confusion_matrix, misclassified, per_class_accuracy
 from cnnlib.optimizers import Momentum
 from cnnlib.sequential import Sequential
 from cnnlib.splits import stratified_split
-from cnnlib.train import evaluate, fit_early_stopping
 
 
 def test_confusion_matrix_counts_by_hand():

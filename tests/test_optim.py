@@ -5,10 +5,11 @@ import math
 import numpy as np
 import pytest
 
+from cnnlib.evaluate import evaluate_loss
 from cnnlib.layers import Dense
 from cnnlib.optimizers import SGD, Adam, Momentum
 from cnnlib.sequential import Sequential
-from cnnlib.train import evaluate_loss, fit
+from cnnlib.train import fit
 
 
 class FixedGradients:

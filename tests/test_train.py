@@ -7,11 +7,12 @@ import sys
 import numpy as np
 import pytest
 
+from cnnlib.evaluate import evaluate, evaluate_loss, predict
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Sigmoid
 from cnnlib.optimizers import SGD
 from cnnlib.progress import resolve_progress
 from cnnlib.sequential import Sequential
-from cnnlib.train import History, TestSplit, evaluate, evaluate_loss, fit, predict
+from cnnlib.train import History, TestSplit, fit
 
 
 def toy_data(n=96, seed=0):
