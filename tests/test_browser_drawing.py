@@ -51,12 +51,13 @@ def notebook_cells(kernel_iterations):
 from cnnlib.data import load_mnist
 from cnnlib.nets.kernel_net import train_kernel_net
 from cnnlib.nets.pooling_net import train_pooling_net
-from cnnlib.widgets.drawing import draw_a_digit
+from cnnlib.plotting.draw_a_digit import TrainedNet
+from cnnlib.widgets.draw_a_digit import draw_a_digit
 
 (x_train, y_train), _ = load_mnist(n_train=1000)
 pooling_net, _ = train_pooling_net(x_train, y_train, progress=None)
 kernel_net, _ = train_kernel_net(x_train, y_train, iterations={kernel_iterations}, progress=None)
-demo = draw_a_digit({{"pooling CNN": (pooling_net, True), "kernel net": (kernel_net, False)}})
+demo = draw_a_digit({{"pooling CNN": TrainedNet(pooling_net, centered=True), "kernel net": TrainedNet(kernel_net)}})
 demo"""]
 
 

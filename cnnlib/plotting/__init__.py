@@ -18,6 +18,7 @@ module                 what it draws
 ``training``           loss and accuracy curves
 ``results``            confusion matrix, misclassified digits, a unit's receptive field
 ``saliency``           occlusion and gradient saliency maps
+``draw_a_digit``       every network's maps and probabilities for a drawn digit
 ``style``              font sizes, colour maps and limits, colour bars (shared by all)
 ``mosaic``             many maps as the tiles of one image (fast to redraw)
 ``render``             off-screen rendering and blitting, for the widgets
@@ -28,6 +29,7 @@ functions) and draws them in ``plot_*``; the widgets of ``cnnlib.widgets`` keep 
 of the figure and only update it.
 """
 
+from cnnlib.plotting.draw_a_digit import drawing_state, plot_drawing
 from cnnlib.plotting.feature_maps import feature_maps_state, plot_feature_maps
 from cnnlib.plotting.kernel_maps import kernel_maps_state, plot_kernel_maps
 from cnnlib.plotting.panels import Panel, plot_digits, plot_kernels, plot_panels
@@ -40,4 +42,4 @@ from cnnlib.plotting.training import plot_training_curves
 __all__ = ["plot_kernels", "Panel", "plot_panels", "plot_digits", "convolution_step_state",
            "plot_convolution_step", "kernel_maps_state", "plot_kernel_maps", "feature_maps_state", "plot_feature_maps",
            "pooling_state", "plot_pooling", "plot_training_curves", "plot_confusion_matrix", "plot_misclassified",
-           "plot_receptive_field", "plot_saliency"]
+           "plot_receptive_field", "plot_saliency", "drawing_state", "plot_drawing"]

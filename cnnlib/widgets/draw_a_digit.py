@@ -1,142 +1,29 @@
 """Draw a digit and watch the networks think: a canvas (ipycanvas), the 28x28 input, live predictions.
 
-``draw_a_digit({"pooling CNN": (net, True), "kernel net": (kernel_net, False)})`` shows a canvas to
-draw on with the mouse or a finger, Undo and Clear buttons, and next to it the drawing as the
-networks see it (``cnnlib.drawing``: cropped, scaled to 20 pixels, centred by mass in 28x28). Each
-time a stroke ends, every network's feature maps (each layer with image-shaped output) and its
-class probabilities are redrawn below. The ``bool`` after each network says whether it was trained
-on images centred on [-0.5, 0.5] (the pooling net) rather than [0, 1].
+``draw_a_digit({"pooling CNN": TrainedNet(net, centered=True), "kernel net": TrainedNet(kernel_net)})``
+shows a canvas to draw on with the mouse or a finger, Undo and Clear buttons, and next to it the
+drawing as the networks see it (``cnnlib.handwriting``: cropped, scaled to 20 pixels, centred by
+mass in 28x28). Each time a stroke ends, every network's feature maps (each layer with image-shaped
+output) and its class probabilities are redrawn below. ``TrainedNet`` (from
+``cnnlib.plotting.draw_a_digit``) says whether a network was trained on images centred on
+[-0.5, 0.5] (the pooling net) rather than [0, 1].
 
-The picture is a plain figure (``DrawingView`` of a ``drawing_state``): tests and
-``bench/drawing.py`` draw it without a browser. Callbacks never print; the strokes travel from the
-browser to the kernel as ipycanvas mouse/touch events, and the canvas is painted from the kernel.
+The picture is a plain figure (``cnnlib.plotting.draw_a_digit``: a ``DrawingView`` of a
+``drawing_state``): tests and ``bench/draw_a_digit.py`` draw it without a browser. Callbacks never
+print; the strokes travel from the browser to the kernel as ipycanvas mouse/touch events, and the
+canvas is painted from the kernel.
 """
 
 import io
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 import PIL.Image
 from ipycanvas import Canvas, hold_canvas
 
-from cnnlib.activations import softmax
-from cnnlib.drawing import FRAME, has_ink, mnist_preprocess, strokes_to_image
-from cnnlib.layers import Dropout, layer_outputs
-from cnnlib.plotting.mosaic import Mosaic
-from cnnlib.plotting.style import TICK_SIZE, WIDGET_WIDTH, bare_axes, color_limits, set_scale
+from cnnlib.handwriting import FRAME, has_ink, mnist_preprocess, strokes_to_image
+from cnnlib.plotting.draw_a_digit import DrawingView, check_nets, describe_prediction, drawing_figsize, drawing_state
 from cnnlib.widgets.base import PictureWidget, big_label
-
-#: The picture's height per network, in inches: two networks make it 518 pixels high at the widgets' 72 dpi.
-WIDTH, HEIGHT_PER_NET = WIDGET_WIDTH, 3.6
-
-
-@dataclass(frozen=True)
-class NetView:
-    """One network's reaction to one input: maps ((layer name, (K, H', W')), ...), probs (classes,)."""
-
-    name: str
-    maps: tuple
-    probs: np.ndarray
-
-
-@dataclass(frozen=True)
-class DrawingState:
-    """x: (28, 28) the preprocessed drawing in [0, 1]; drawn: False for an empty canvas; views: NetView each."""
-
-    x: np.ndarray
-    drawn: bool
-    views: tuple
-
-
-def _check_nets(nets):
-    if not isinstance(nets, dict) or not nets:
-        raise ValueError(f"nets must be a non-empty dict {{name: (net, centered)}}, got {nets!r:.80}")
-    for name, entry in nets.items():
-        ok = isinstance(entry, tuple) and len(entry) == 2 and hasattr(entry[0], "layers") \
-            and isinstance(entry[1], bool)
-        if not ok:
-            raise ValueError(f"nets[{name!r}] must be (a cnnlib Sequential, centered: bool), got {entry!r:.80}")
-    return nets
-
-
-def network_view(name, net, x, centered=False):
-    """Run x (28, 28) in [0, 1] through ``net`` in test mode (minus 0.5 first if ``centered``).
-
-    Keeps every layer's output that is a stack of maps (K, H', W') (not Dropout, which test mode
-    skips); probs are the softmax of the last layer's output. Returns a ``NetView``.
-    """
-    x = (x - 0.5 if centered else x).astype(np.float32)[None, None]  # (1, 1, 28, 28), as trained
-    maps, out = [], x
-    for i, (layer, out) in enumerate(zip(net.layers, layer_outputs(net.layers, x))):
-        if out.ndim == 4 and not isinstance(layer, Dropout):
-            maps.append((f"{i}: {type(layer).__name__}", np.asarray(out[0], dtype=np.float64)))
-    if out.ndim != 2:
-        raise ValueError(f"network {name!r} must end with class scores (1, classes), got shape {out.shape}")
-    return NetView(name=name, maps=tuple(maps), probs=softmax(np.asarray(out, dtype=np.float64))[0])
-
-
-def drawing_state(nets, x, drawn=True):
-    """Every network's view of x (28, 28): nets = {name: (net, centered)}. Returns a ``DrawingState``."""
-    _check_nets(nets)
-    x = np.asarray(x, dtype=np.float64)
-    if x.shape != (FRAME, FRAME):
-        raise ValueError(f"x must be a preprocessed drawing of shape (28, 28), got shape {x.shape}")
-    views = tuple(network_view(name, net, x, centered) for name, (net, centered) in nets.items())
-    return DrawingState(x=x, drawn=bool(drawn), views=views)
-
-
-def describe_prediction(view):
-    """'pooling CNN: 7 (93%)'."""
-    best = int(np.argmax(view.probs))
-    return f"{view.name}: {best} ({100 * view.probs[best]:.0f}%)"
-
-
-class DrawingView:
-    """One row per network: its layers' maps (one colour scale per layer) and a bar chart of the
-    class probabilities, updated in place (the structure is fixed by the networks)."""
-
-    def __init__(self, fig, state):
-        self.fig = fig
-        self.layout = tuple((v.name, tuple((n, m.shape) for n, m in v.maps)) for v in state.views)
-        columns = max(len(v.maps) for v in state.views)
-        grid = fig.add_gridspec(len(state.views), columns + 1, width_ratios=[3] * columns + [1.5],
-                                left=0.01, right=0.99, top=0.94, bottom=0.05, wspace=0.1, hspace=0.25)
-        self.mosaics, self.bars, self.dynamic = [], [], []
-        for row, view in enumerate(state.views):
-            mosaics = []
-            for col, (layer, maps) in enumerate(view.maps):
-                ax = fig.add_subplot(grid[row, col])
-                mosaics.append(Mosaic(ax, maps))  # as many maps per row as draw them largest
-                bare_axes(ax)
-                ax.set_title(f"{view.name} · layer {layer} ({maps.shape[0]} maps)", fontsize=TICK_SIZE)
-                self.dynamic.append(mosaics[-1].im)
-            ax = fig.add_subplot(grid[row, columns])
-            bars = ax.bar(np.arange(view.probs.size), np.zeros(view.probs.size))
-            ax.set_ylim(0, 1)
-            ax.set_xticks(np.arange(view.probs.size))
-            ax.tick_params(labelsize=TICK_SIZE)
-            ax.set_title(f"{view.name}: probabilities", fontsize=TICK_SIZE)
-            self.mosaics.append(mosaics)
-            self.bars.append(bars)
-            self.dynamic += list(bars.patches)
-        self.slow = []
-        self.slow_key = self.static_key = None
-        self.update(state)
-
-    def fits(self, state):
-        """True for a state of the same networks (same layers and shapes)."""
-        return tuple((v.name, tuple((n, m.shape) for n, m in v.maps)) for v in state.views) == self.layout
-
-    def update(self, state):
-        for view, mosaics, bars in zip(state.views, self.mosaics, self.bars):
-            for mosaic, (_, maps) in zip(mosaics, view.maps):
-                mosaic.update(maps)
-                set_scale(mosaic.im, *color_limits(maps))
-            best = int(np.argmax(view.probs))
-            for i, (bar, p) in enumerate(zip(bars.patches, view.probs)):
-                bar.set_height(p)
-                bar.set_color("tab:orange" if i == best and state.drawn else "tab:blue")
 
 
 def input_png(x, scale=5):
@@ -155,7 +42,7 @@ class DrawingDemo(PictureWidget):
     """
 
     def __init__(self, nets, canvas_size=280, line_width=None):
-        self.nets = _check_nets(nets)
+        self.nets = check_nets(nets)
         if isinstance(canvas_size, bool) or not isinstance(canvas_size, (int, np.integer)) or canvas_size < 56:
             raise ValueError(f"canvas_size must be an int >= 56 (pixels), got {canvas_size!r}")
         self.size = int(canvas_size)
@@ -173,7 +60,7 @@ class DrawingDemo(PictureWidget):
         left = widgets.VBox([self.canvas, widgets.HBox([self.undo_button, self.clear_button])])
         right = widgets.VBox([widgets.HTML("<b>what the networks see</b> (28×28)"), self.input_view, self.status],
                              layout=widgets.Layout(margin="0 0 0 16px"))
-        super().__init__([widgets.HBox([left, right])], figsize=(WIDTH, HEIGHT_PER_NET * len(nets)))
+        super().__init__([widgets.HBox([left, right])], figsize=drawing_figsize(len(nets)))
         self.undo_button.on_click(lambda _: self.undo())
         self.clear_button.on_click(lambda _: self.clear())
         self.canvas.on_mouse_down(self._start)
@@ -271,7 +158,7 @@ class DrawingDemo(PictureWidget):
         x = self.image()
         self.state = drawing_state(self.nets, x, drawn=bool(self.strokes))
         if self.strokes:
-            self.status.value = "<br>".join(describe_prediction(v) for v in self.state.views)
+            self.status.value = "<br>".join(describe_prediction(r) for r in self.state.responses)
         else:
             self.status.value = "draw a digit"
         self.input_view.value = input_png(x)
@@ -283,5 +170,5 @@ class DrawingDemo(PictureWidget):
 
 
 def draw_a_digit(nets, canvas_size=280, line_width=None):
-    """A ``DrawingDemo``: nets = {name: (trained Sequential, centered inputs?)}; canvas_size in pixels."""
+    """A ``DrawingDemo``: nets = {name: TrainedNet(net, centered)}; canvas_size in pixels."""
     return DrawingDemo(nets, canvas_size, line_width)

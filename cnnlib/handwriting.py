@@ -1,4 +1,4 @@
-"""From a drawing to an MNIST-like image: plain functions that the drawing widget and the tests call.
+"""From a hand-drawn digit to an MNIST-like image: plain functions that the draw-a-digit widget and the tests call.
 
 ``strokes_to_image(strokes, canvas_size)`` paints mouse/touch strokes as thick anti-aliased lines;
 ``mnist_preprocess(image)`` then does what the makers of MNIST did with each scanned digit:

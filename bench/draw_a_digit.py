@@ -2,11 +2,11 @@
 
 Run from the repository root::
 
-    python bench/drawing.py [--repeat 20]
+    python bench/draw_a_digit.py [--repeat 20]
 
 Times what runs in the kernel when a student lifts the mouse: ipycanvas's ``mouse_up`` event
 reaches ``DrawingDemo``, which paints the strokes into a 280x280 image, preprocesses it as MNIST
-was made (``cnnlib.drawing``), runs both course networks (the pooling CNN and the kernel net, as
+was made (``cnnlib.handwriting``), runs both course networks (the pooling CNN and the kernel net, as
 built; training does not change the time), updates every feature map and bar, and renders the
 PNG into the ``ipywidgets.Image``. Each timed stroke is a new one (a "1" with a new slant, 21
 points), added to a drawing that already has one stroke, so the drawing has two strokes.
@@ -25,7 +25,8 @@ import numpy as np
 
 from cnnlib.nets.kernel_net import build_kernel_net
 from cnnlib.nets.pooling_net import build_pooling_net
-from cnnlib.widgets.drawing import draw_a_digit
+from cnnlib.plotting.draw_a_digit import TrainedNet
+from cnnlib.widgets.draw_a_digit import draw_a_digit
 
 
 def timed(fn, repeat):
@@ -44,7 +45,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    nets = {"pooling CNN": (build_pooling_net(0), True), "kernel net": (build_kernel_net(), False)}
+    nets = {"pooling CNN": TrainedNet(build_pooling_net(0), centered=True),
+            "kernel net": TrainedNet(build_kernel_net())}
     demo = draw_a_digit(nets)
     demo.add_stroke([(100, 60), (180, 60)])  # the bar of a 7
 
@@ -71,8 +73,8 @@ def main():
     x = demo.image()
 
     def forward(_):
-        for net, centered in nets.values():
-            net.forward((x - 0.5 if centered else x).astype(np.float32)[None, None])
+        for trained in nets.values():
+            trained.net.forward((x - 0.5 if trained.centered else x).astype(np.float32)[None, None])
 
     ref = timed(forward, args.repeat)
     rows = [("bare forward pass of both nets (reference)", ref),
