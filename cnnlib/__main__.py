@@ -11,39 +11,25 @@ stderr, then prints the final accuracies on stdout, one per line::
 import argparse
 import sys
 
-from cnnlib._checks import SEED_LIMIT
-from cnnlib.nets import NETWORK_NAMES, default_epochs
+from cnnlib._checks import check_positive_int, check_seed
+from cnnlib.data import SOURCES
+from cnnlib.nets import NETWORK_NAMES, NETWORKS
 from cnnlib.sequential import check_save_path
 
-_NETWORK_HELP = {
-    "dense": "dense 784 -> 40 -> 10 that overfits 1,000 images",
-    "kernel": "seed 000's 3x3 kernel net, corrected",
-    "kernel-faithful": "seed 000's kernel net as its code computes it",
-    "pooling": "seed 002: conv 8x3x3 -> max-pool 2 -> dense 10",
-    "layered": "seed 004: conv (bias per position) -> dense 100 -> dense 10",
-}
 
-
-def _positive_count(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _seed(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    if value >= SEED_LIMIT:
-        raise argparse.ArgumentTypeError(f"must be at most {SEED_LIMIT - 1} (2**32 - 1), got {value}")
-    return value
+def _option(check, what):
+    """An argparse ``type``: the text as an int checked by ``check(what, value)`` (a ``cnnlib._checks``
+    validator), its ValueError turned into argparse's message."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
+        try:
+            return check(what, value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return parse
 
 
 def _save_path(text):
@@ -59,8 +45,8 @@ def build_parser():
         prog="python -m cnnlib",
         description="Train the course's networks from the command line.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    networks = "\n".join(f"  {name:16} {_NETWORK_HELP[name]} ({default_epochs(name)} passes)"
-                         for name in NETWORK_NAMES)
+    networks = "\n".join(f"  {name:16} {entry.description} ({entry.default_passes} passes)"
+                         for name, entry in NETWORKS.items())
     train = commands.add_parser(
         "train", help="train a network and print its final train and test accuracy",
         description="Train a network on 1,000 MNIST training images, showing a progress bar on stderr, "
@@ -70,13 +56,14 @@ def build_parser():
     train.add_argument("network", choices=NETWORK_NAMES, metavar="NETWORK",
                        help="which network: " + ", ".join(NETWORK_NAMES))
     passes = train.add_mutually_exclusive_group()
-    passes.add_argument("--iterations", type=_positive_count, metavar="N",
+    passes.add_argument("--iterations", type=_option(check_positive_int, "the number of passes"), metavar="N",
                         help="passes over the training images (the seeds' 'iterations'); default: the seed's")
-    passes.add_argument("--epochs", type=_positive_count, metavar="N", help="same as --iterations")
-    train.add_argument("--source", choices=("bundled", "keras"), default="bundled",
+    passes.add_argument("--epochs", type=_option(check_positive_int, "the number of passes"), metavar="N",
+                        help="same as --iterations")
+    train.add_argument("--source", choices=SOURCES, default="bundled",
                        help="MNIST source: 'bundled' (offline subset shipped with cnnlib, default) or "
                             "'keras' (full MNIST, downloaded once by Keras)")
-    train.add_argument("--seed", type=_seed, default=None, metavar="S",
+    train.add_argument("--seed", type=_option(check_seed, "the seed"), default=None, metavar="S",
                        help="random seed for initialisation, dropout and shuffling (default: the network's)")
     train.add_argument("--save", metavar="PATH", default=None, type=_save_path,
                        help="write the trained weights to PATH (.npz is added if missing; loadable with "

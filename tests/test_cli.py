@@ -48,11 +48,12 @@ def test_help_explains_every_option():
 
 @pytest.mark.parametrize("args, message", [
     (["train", "lenet"], "invalid choice: 'lenet'"),
-    (["train", "kernel", "--iterations", "-3"], "must be at least 1, got -3"),
-    (["train", "kernel", "--iterations", "two"], "expected a positive whole number"),
+    (["train", "kernel", "--iterations", "-3"], "the number of passes must be a positive integer, got -3"),
+    (["train", "kernel", "--iterations", "two"], "the number of passes must be a whole number, got 'two'"),
+    (["train", "kernel", "--epochs", "0"], "--epochs: the number of passes must be a positive integer, got 0"),
     (["train", "kernel", "--iterations", "2", "--epochs", "2"], "not allowed with argument"),
     (["train", "dense", "--source", "web"], "invalid choice: 'web'"),
-    (["train", "dense", "--seed", "-1"], "must be >= 0"),
+    (["train", "dense", "--seed", "-1"], "--seed: the seed must be an int seed in 0..4294967295 (2**32 - 1), got -1"),
     (["fly"], "invalid choice: 'fly'"),
     ([], "required"),
 ])
@@ -71,8 +72,8 @@ def test_bad_options_exit_2_with_a_message(args, message, capsys):
     (["--save", "{tmp}/no/such/folder/w.npz"], "the folder {tmp}/no/such/folder does not exist"),
     (["--save", "{tmp}"], "cannot save weights to {tmp}.npz"),
     (["--save", "{tmp}/sub.npz"], "cannot save weights to {tmp}/sub.npz: it is a folder"),
-    (["--seed", str(2**32)], "argument --seed: must be at most 4294967295 (2**32 - 1), got 4294967296"),
-    (["--seed", str(2**64)], "must be at most 4294967295"),
+    (["--seed", str(2**32)], "argument --seed: the seed must be an int seed in 0..4294967295 (2**32 - 1)"),
+    (["--seed", str(2**64)], "the seed must be an int seed in 0..4294967295 (2**32 - 1), got 18446744073709551616"),
 ])
 def test_save_path_and_seed_are_checked_before_training(tmp_path, monkeypatch, capsys, args, message):
     (tmp_path / "sub.npz").mkdir()

@@ -1,16 +1,19 @@
 """The course's networks, one per module, and a registry to train any of them by name.
 
-=====================  =================  ==============================================================
-module                 name               network
-=====================  =================  ==============================================================
-``dense_net``          ``dense``          784 -> 40 ReLU -> 10 on 1,000 images: memorises the training set
-``kernel_net``         ``kernel``         source notebook 000: 16 kernels 3x3, tanh, dropout, dense -> 10
-``faithful_kernel_net`` ``kernel-faithful`` the same, exactly as the source's code computes it, slips included
-``pooling_net``        ``pooling``        source 002: 8 kernels 3x3 -> max-pool 2 -> dense 13*13*8 -> 10
-``layered_net``        ``layered``        source 004: conv 6x3x3 (bias per position) -> sigmoid -> dense 100
-                                          -> tanh -> dense 10 -> sigmoid, binary cross-entropy
-``lenet``              (no trainer)       LeNet-style: two conv/pool stages, dropout, dense -> 10 (notebook 08)
-=====================  =================  ==============================================================
+=========================  ===================  ==================================================
+module                     name                 network
+=========================  ===================  ==================================================
+``dense_net``              ``dense``            notebook 02's dense baseline
+``kernel_net``             ``kernel``           source notebook 000's 3x3 kernel net, corrected
+``faithful_kernel_net``    ``kernel-faithful``  the same, as the source's code computes it
+``kernel_net_weights``                          the two kernel nets' shape and initial weights
+``pooling_net``            ``pooling``          source 002's pooling CNN
+``layered_net``            ``layered``          source 004's network of layers
+``lenet``                  (no trainer)         notebook 08's LeNet-style CNN
+=========================  ===================  ==================================================
+
+``NETWORKS[name].description`` says in one line what each named network is (``python -m cnnlib
+train --help`` prints it); each module's docstring says the rest.
 
 Each module holds its network's hyperparameters as documented constants, a ``build_*`` function
 and (except ``lenet``) a ``train_*`` function::
@@ -45,12 +48,14 @@ from cnnlib.nets.pooling_net import POOLING_EPOCHS, train_pooling_net
 class NetworkEntry:
     """How to train one network by name.
 
-    train: its ``train_*`` function; passes_keyword: that function's name for the number of passes
-    ("num_epochs", or "iterations" for the kernel nets, as their source calls them);
-    default_passes: the source's number; centered: inputs in [-0.5, 0.5] instead of [0, 1];
-    dtype: the float type of its inputs.
+    description: what the network is, in one line; train: its ``train_*`` function;
+    passes_keyword: that function's name for the number of passes ("num_epochs", or
+    "iterations" for the kernel nets, as their source calls them); default_passes: the
+    source's number; centered: inputs in [-0.5, 0.5] instead of [0, 1]; dtype: the float
+    type of its inputs.
     """
 
+    description: str
     train: Callable
     passes_keyword: str
     default_passes: int
@@ -59,12 +64,17 @@ class NetworkEntry:
 
 
 NETWORKS = {
-    "dense": NetworkEntry(train_dense_net, "num_epochs", DENSE_EPOCHS, False, DENSE_DTYPE),
-    "kernel": NetworkEntry(train_kernel_net, "iterations", KERNEL_ITERATIONS, False, np.float32),
-    "kernel-faithful": NetworkEntry(partial(train_kernel_net, faithful=True), "iterations", KERNEL_ITERATIONS,
+    "dense": NetworkEntry("784 -> 40 ReLU -> 10: memorises its 1,000 training images", train_dense_net,
+                          "num_epochs", DENSE_EPOCHS, False, DENSE_DTYPE),
+    "kernel": NetworkEntry("seed 000's kernel net, corrected: 16 kernels 3x3, tanh, dropout, dense -> 10",
+                           train_kernel_net, "iterations", KERNEL_ITERATIONS, False, np.float32),
+    "kernel-faithful": NetworkEntry("seed 000's kernel net as its code computes it, slips included",
+                                    partial(train_kernel_net, faithful=True), "iterations", KERNEL_ITERATIONS,
                                     False, np.float64),
-    "pooling": NetworkEntry(train_pooling_net, "num_epochs", POOLING_EPOCHS, True, np.float32),
-    "layered": NetworkEntry(train_layered_net, "num_epochs", LAYERED_EPOCHS, False, LAYERED_DTYPE),
+    "pooling": NetworkEntry("seed 002: conv 8x3x3 -> max-pool 2 -> dense 10", train_pooling_net, "num_epochs",
+                            POOLING_EPOCHS, True, np.float32),
+    "layered": NetworkEntry("seed 004: conv (bias per position) -> dense 100 -> dense 10", train_layered_net,
+                            "num_epochs", LAYERED_EPOCHS, False, LAYERED_DTYPE),
 }
 NETWORK_NAMES = tuple(NETWORKS)
 

@@ -1,29 +1,34 @@
-"""The source notebooks' kernel net exactly as their code computes it, slips included (see ``cnnlib.nets.kernel_net``).
+"""The source notebooks' kernel net exactly as their code computes it, slips included.
+
+``FaithfulKernelNet`` replays the code path of seeds 000/001/003 (``build_kernel_net(faithful=True)``
+in ``cnnlib.nets.kernel_net`` builds it): 16 kernels of 3x3, tanh, the seed's dropout mask x 2, one
+dense layer to 10 logits, in float64, with the seed's three slips, each of which ``fixes`` can undo:
+
+- ``"windows"``: ``range(28 - 3)`` visits 25 window positions per axis, not 26, so the
+  last row and column are never seen and the hidden layer has 25*25*16 = 10,000 units;
+- ``"sign"``: the seed's deltas are negative gradients, and ``kernels -= alpha * k_update``
+  then climbs the loss for the kernels (gradient *ascent*);
+- ``"derivative"``: the tanh derivative ``1 - h**2`` is taken of the dropout-scaled
+  activation ``h = 2 * mask * tanh(.)`` (so ``1 - 4 tanh**2`` for kept units), and the
+  backward mask lacks the x 2.
+
+Its weights are the source's first two draws (``cnnlib.nets.kernel_net_weights``); it then draws
+one ``randint(2)`` dropout mask per batch from the same ``RandomState``, so with Keras' first
+1,000 MNIST images it replays the seed.
 """
 
 import numpy as np
 
 from cnnlib._checks import as_float_array, check_finite, check_float_dtype, check_positive_int, check_seed
 from cnnlib.conv import image_sections
+from cnnlib.nets.kernel_net_weights import KERNEL_NUM_KERNELS, KERNEL_SEED, KERNEL_SIZE, initial_weights
 
-#: 16 kernels of 3 x 3 pixels.
-KERNEL_NUM_KERNELS = 16
-KERNEL_SIZE = 3
-#: The seed's np.random.seed(1).
-KERNEL_SEED = 1
 #: The slips of the seed's code that ``FaithfulKernelNet(fixes=...)`` can undo.
 KERNEL_NET_SLIPS = ("windows", "sign", "derivative")
 
 
 #: ``FaithfulKernelNet`` keeps window rows (and the images they came from) up to this many bytes.
 WINDOW_CACHE_BYTES = 320 * 2**20
-
-
-def _source_draws(random_state, positions):
-    """The seed's first two draws: kernels (9, 16) and dense weights (positions**2 * 16, 10)."""
-    kernels = 0.02 * random_state.random_sample((KERNEL_SIZE * KERNEL_SIZE, KERNEL_NUM_KERNELS)) - 0.01
-    weights = 0.2 * random_state.random_sample((positions * positions * KERNEL_NUM_KERNELS, 10)) - 0.1
-    return kernels, weights
 
 
 def _check_fixes(fixes):
@@ -73,7 +78,7 @@ class FaithfulKernelNet:
                              f"fixes={tuple(sorted(self.fixes))}, got {image_size!r}")
         self.hidden_size = self.positions * self.positions * KERNEL_NUM_KERNELS
         self.random_state = np.random.RandomState(seed)
-        kernels, weights = _source_draws(self.random_state, self.positions)
+        kernels, weights = initial_weights(self.random_state, self.positions)
         self.params = {"kernels": kernels.astype(dtype), "w": weights.astype(dtype)}
         self.eval_dtype = dtype if eval_dtype is None else check_float_dtype("eval_dtype", eval_dtype)
         self.grads = {}

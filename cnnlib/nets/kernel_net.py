@@ -1,4 +1,4 @@
-"""The 3x3 kernel net of seeds 000/001/003, as written (``faithful``) and corrected.
+"""The 3x3 kernel net of seeds 000/001/003, corrected (and, with ``faithful=True``, as written).
 
 The seed's network: 16 kernels of 3x3 slide over a 28x28 image, tanh, dropout
 (mask x 2), one dense layer to 10 logits, softmax; mini-batches of 128 without
@@ -13,24 +13,13 @@ Two versions:
   ``Conv2D(1->16, 3x3, no bias) -> Tanh -> Dropout(0.5) -> Flatten -> Dense(10816->10, no bias)``,
   trained on softmax cross-entropy with ``SGD(lr=2/128)``: a 26x26 valid
   correlation and true gradients everywhere.
-* **faithful** (``FaithfulKernelNet``, ``build_kernel_net(faithful=True)``): the seed's code
-  path with its three slips, each of which ``fixes`` can undo:
+* **faithful** (``build_kernel_net(faithful=True)``): ``FaithfulKernelNet`` from
+  ``cnnlib.nets.faithful_kernel_net``, the seed's code path with its three slips
+  (25x25 windows, ascent on the kernels, the derivative of the scaled activation).
 
-  - ``"windows"``: ``range(28 - 3)`` visits 25 window positions per axis, not 26, so the
-    last row and column are never seen and the hidden layer has 25*25*16 = 10,000 units;
-  - ``"sign"``: the seed's deltas are negative gradients, and ``kernels -= alpha * k_update``
-    then climbs the loss for the kernels (gradient *ascent*);
-  - ``"derivative"``: the tanh derivative ``1 - h**2`` is taken of the dropout-scaled
-    activation ``h = 2 * mask * tanh(.)`` (so ``1 - 4 tanh**2`` for kept units), and the
-    backward mask lacks the x 2.
-
-Initialisation as the seed: ``numpy.random.RandomState(seed)`` draws the kernels
-``0.02*U[0,1) - 0.01`` of shape (9, 16), then the dense weights ``0.2*U[0,1) - 0.1``
-of shape (hidden, 10); the faithful net then draws one ``randint(2)`` dropout mask
-per batch from the same stream, so with Keras' first 1,000 MNIST images it replays
-the seed. The corrected net uses the same first two draws (its dense rows reordered
-from the seed's position-major layout to cnnlib's (K, H', W') flattening) and a
-``numpy.random.Generator(seed)`` for dropout.
+Both start from the seed's first two draws (``cnnlib.nets.kernel_net_weights``); the corrected
+net reorders the dense rows from the seed's position-major layout to cnnlib's (K, H', W')
+flattening and draws its dropout masks from a ``numpy.random.Generator(seed)``.
 """
 
 
@@ -39,13 +28,8 @@ import numpy as np
 from cnnlib._checks import check_choice, check_float_dtype, check_seed
 from cnnlib.data import prepare_images
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, Tanh
-from cnnlib.nets.faithful_kernel_net import (
-    KERNEL_NUM_KERNELS,
-    KERNEL_SEED,
-    KERNEL_SIZE,
-    FaithfulKernelNet,
-    _source_draws,
-)
+from cnnlib.nets.faithful_kernel_net import FaithfulKernelNet
+from cnnlib.nets.kernel_net_weights import KERNEL_NUM_KERNELS, KERNEL_SEED, KERNEL_SIZE, initial_weights
 from cnnlib.optimizers import SGD
 from cnnlib.sequential import Sequential
 from cnnlib.train import TestSplit, TrainingRun, fit
@@ -74,8 +58,6 @@ KERNEL_ITERATIONS = 300
 KERNEL_DROPOUT = 0.5
 
 
-
-
 def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
     """The kernel net, initialised as the seed does.
 
@@ -92,7 +74,7 @@ def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
     seed = check_seed("seed", seed)
     dtype = np.float32 if dtype is None else check_float_dtype("dtype", dtype)
     positions = 28 - KERNEL_SIZE + 1
-    kernels, weights = _source_draws(np.random.RandomState(seed), positions)
+    kernels, weights = initial_weights(np.random.RandomState(seed), positions)
     conv = Conv2D(1, KERNEL_NUM_KERNELS, KERNEL_SIZE, bias=None, dtype=dtype, input_grad=False)  # first layer
     # column k of the seed's (9, 16) kernels is kernel k, its 9 rows the 3x3 window in row-major order
     conv.params["w"] = kernels.T.reshape(KERNEL_NUM_KERNELS, 1, KERNEL_SIZE, KERNEL_SIZE).astype(dtype)  # (K,C,KH,KW)
