@@ -25,7 +25,6 @@ Update rules, for a parameter ``p`` with gradient ``g`` at step ``t = 1, 2, ...`
 import numpy as np
 
 from cnnlib._checks import check_number
-from cnnlib.sequential import save_weights  # noqa: F401 (part of this module's interface
 
 
 class SGD:

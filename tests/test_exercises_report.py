@@ -91,7 +91,7 @@ def test_wrong_value_gives_first_position_and_both_values():
 
 
 def _first_correlate_case():
-    from cnnlib.exercises.weight_sharing import small_ints
+    from cnnlib.exercises._inputs import small_ints
     return small_ints(1, (8, 8)), np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]], dtype=float)
 
 

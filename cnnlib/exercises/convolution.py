@@ -4,8 +4,8 @@ import numpy as np
 
 from cnnlib.conv import conv2d_backward, convolve2d, correlate2d
 from cnnlib.exercises._compare import compare_array, compare_tuple
+from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
-from cnnlib.exercises.weight_sharing import small_ints
 
 ROTATE = "rotate the kernel by 180° (kernel[::-1, ::-1], or np.rot90(kernel, 2))"
 

@@ -4,8 +4,8 @@ import numpy as np
 
 from cnnlib.dense import dense_backward
 from cnnlib.exercises._compare import compare_array, compare_tuple
+from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, num, type_name
-from cnnlib.exercises.weight_sharing import small_ints
 from cnnlib.layers import Dense
 from cnnlib.losses import mean_squared_error
 from cnnlib.sequential import Sequential

@@ -10,8 +10,8 @@ import numpy as np
 
 from cnnlib.conv import conv2d_forward, image_sections
 from cnnlib.exercises._compare import compare_array
+from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
-from cnnlib.exercises.weight_sharing import small_ints
 
 KERNEL_SHAPES = [("16 kernels of 3×3 on 1 channel", (16, 1, 3, 3)),
                  ("4 kernels of 2×3 on 3 channels", (4, 3, 2, 3)),

@@ -6,8 +6,8 @@ from cnnlib.activations import tanh_backward
 from cnnlib.conv import image_sections
 from cnnlib.dropout import dropout_backward
 from cnnlib.exercises._compare import compare_array
+from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, shape_text
-from cnnlib.exercises.weight_sharing import small_ints
 from cnnlib.losses import softmax_cross_entropy
 
 

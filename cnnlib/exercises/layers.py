@@ -7,8 +7,8 @@ import numpy as np
 from cnnlib.conv import conv2d_backward, conv2d_forward
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.exercises._compare import compare_array, compare_int
+from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, name_of
-from cnnlib.exercises.weight_sharing import small_ints
 from cnnlib.layers import Conv2D, Dense, Flatten, ReLU, Tanh
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 
 from cnnlib.exercises._compare import compare_array
+from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
-from cnnlib.exercises.weight_sharing import small_ints
 from cnnlib.losses import one_hot, softmax_cross_entropy
 from cnnlib.pool import avgpool2d_forward, maxpool2d_backward, maxpool2d_forward
 

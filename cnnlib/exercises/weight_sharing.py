@@ -4,12 +4,8 @@ import numpy as np
 
 from cnnlib.conv import conv_output_size, convolve2d, correlate2d
 from cnnlib.exercises._compare import compare_array, compare_int
+from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, type_name
-
-
-def small_ints(seed, shape, dtype=np.float64):
-    """Whole numbers from -3 to 3 as floats: every sum is exact, so messages are exact too."""
-    return np.random.default_rng(seed).integers(-3, 4, size=shape).astype(dtype)
 
 
 def check_output_size(output_size, time_limit=DEFAULT_TIME_LIMIT, quiet=False):

@@ -88,6 +88,7 @@ def as_images(images, name="images"):
     return images
 
 
-def _int_slider(description, last, value=0):
+def index_slider(description, last, value=0):
+    """A slider for an index 0..last (e.g. which image or which kernel), disabled when there is only one."""
     return widgets.IntSlider(value=value, min=0, max=last, description=description, style=BIG,
                              disabled=last == 0, layout=widgets.Layout(width="380px"))

@@ -9,7 +9,7 @@ from cnnlib.layers import forward_through, layer_outputs
 from cnnlib.plotting.feature_maps import FEATURE_MAPS_SIZE, FeatureMapsView, feature_maps_state, layer_name
 from cnnlib.plotting.render import FastRedraw, offscreen_figure
 from cnnlib.plotting.style import color_limits
-from cnnlib.widgets.base import BIG, DPI, PictureWidget, _int_slider, as_images
+from cnnlib.widgets.base import BIG, DPI, PictureWidget, as_images, index_slider
 
 
 class FeatureMapExplorer(PictureWidget):
@@ -26,7 +26,7 @@ class FeatureMapExplorer(PictureWidget):
                    for i, x in enumerate(layer_outputs(net.layers, self.images[:1]))]
         self.layer = widgets.Dropdown(options=options, value=layer_index, description="layer", style=BIG,
                                       layout=widgets.Layout(width="420px"))
-        self.image_index = _int_slider("image", len(self.images) - 1, image_index)
+        self.image_index = index_slider("image", len(self.images) - 1, image_index)
         super().__init__([widgets.HBox([self.image_index, self.layer])], figsize=FEATURE_MAPS_SIZE)
         self._views = {}  # layer index -> (figure, view, FastRedraw, limits): switching back is instant
         self._redraw()

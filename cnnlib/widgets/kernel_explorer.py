@@ -11,7 +11,7 @@ from cnnlib.conv import conv2d_forward
 from cnnlib.layers import forward_through
 from cnnlib.plotting.feature_maps import layer_name
 from cnnlib.plotting.kernel_maps import ACTIVATIONS, KERNEL_MAPS_SIZE, KernelMapsView, kernel_maps_state
-from cnnlib.widgets.base import BIG, PictureWidget, _int_slider, as_images
+from cnnlib.widgets.base import BIG, PictureWidget, as_images, index_slider
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,8 @@ class KernelExplorer(PictureWidget):
         # One colour scale for every kernel and every image: the largest |value| of all their maps.
         self.scale = max(float(np.abs(self._all_maps(start)).max())
                          for start in range(0, len(self.images), 256)) or 1.0
-        self.kernel = _int_slider("kernel", self.w.shape[0] - 1, kernel_index)
-        self.image_index = _int_slider("image", len(self.images) - 1, image_index)
+        self.kernel = index_slider("kernel", self.w.shape[0] - 1, kernel_index)
+        self.image_index = index_slider("image", len(self.images) - 1, image_index)
         self.activation = widgets.ToggleButtons(options=list(ACTIVATIONS), value=activation,
                                                 description="activation", style=BIG)
         controls = [widgets.HBox([self.kernel, self.image_index]), self.activation]

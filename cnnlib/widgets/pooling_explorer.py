@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from cnnlib._checks import as_float_array, check_finite, check_index, check_nonempty
 from cnnlib.plotting.pooling import POOLING_SIZE, SPATIAL_POOL_MODES, PoolingView, pooling_limits, pooling_state
 from cnnlib.pool import POOL_KERNEL_MODES, pool_kernels_forward
-from cnnlib.widgets.base import BIG, PictureWidget, _int_slider
+from cnnlib.widgets.base import BIG, PictureWidget, index_slider
 
 
 class PoolingExplorer(PictureWidget):
@@ -31,7 +31,7 @@ class PoolingExplorer(PictureWidget):
                                       style=BIG, layout=widgets.Layout(width="300px"))
         self.stride = widgets.IntSlider(value=stride, min=1, max=max(stride, min(h, 6)), description="stride",
                                         style=BIG, layout=widgets.Layout(width="300px"))
-        self.image_index = _int_slider("image", len(self.maps) - 1, image_index)
+        self.image_index = index_slider("image", len(self.maps) - 1, image_index)
         controls = [widgets.HBox([self.mode, self.spatial]), widgets.HBox([self.size, self.stride])]
         if len(self.maps) > 1:
             controls.append(self.image_index)
