@@ -5,6 +5,7 @@
     from cnnlib.widgets.feature_map_explorer import feature_map_explorer
     from cnnlib.widgets.pooling_explorer import pooling_explorer
     from cnnlib.widgets.training_monitor import TrainingMonitor
+    from cnnlib.widgets.draw_a_digit import draw_a_digit
 
     convolution_stepper(image, kernel)          image (H, W), kernel (KH, KW)
     kernel_explorer(net_or_kernels, images)     kernels (K, C, KH, KW) / Conv2D / Sequential /
@@ -12,6 +13,8 @@
     feature_map_explorer(net, images)           a Sequential; images (N, C, H, W) or (N, H, W)
     pooling_explorer(maps)                      maps (K, H, W) or (N, K, H, W)
     TrainingMonitor()                           a callback for cnnlib.train.fit(..., callback=...)
+    draw_a_digit(nets)                          nets {name: TrainedNet(net, centered)}, from
+                                                cnnlib.plotting.draw_a_digit
 
 How they behave in a notebook:
 
@@ -27,7 +30,8 @@ How they behave in a notebook:
   (``stepper.position.value = 5``), so tests and notebooks can drive it without a browser.
 
 The pictures are plain functions in ``cnnlib.plotting.stepper``, ``cnnlib.plotting.kernel_maps``,
-``cnnlib.plotting.feature_maps``, ``cnnlib.plotting.pooling`` and ``cnnlib.plotting.training`` (each returns a Figure).
+``cnnlib.plotting.feature_maps``, ``cnnlib.plotting.pooling``, ``cnnlib.plotting.training`` and
+``cnnlib.plotting.draw_a_digit`` (each returns a Figure).
 """
 
 from cnnlib.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
