@@ -1,4 +1,4 @@
-"""2-D correlation and the convolutional layer's forward and backward passes.
+"""The convolutional layer's forward and backward passes on batches of images.
 
 Conventions (the same in every cnnlib module)::
 
@@ -8,8 +8,8 @@ Conventions (the same in every cnnlib module)::
     out: (N, K, H', W')    H' = (H + 2*padding - KH) // stride + 1, same for W'
 
 Like every deep-learning library, the "convolution" layer computes a
-*correlation*: the kernel is not rotated. ``convolve2d`` is the textbook
-convolution (kernel rotated by 180 degrees) for comparison with ``scipy.signal``.
+*correlation*: the kernel is not rotated (``cnnlib.correlation`` has both for
+one 2-D image: ``correlate2d`` and the textbook ``convolve2d``).
 
 Two twins with identical signatures compute the layer:
 ``conv2d_forward_naive``/``conv2d_backward_naive`` are plain loops that read
@@ -30,7 +30,6 @@ from cnnlib._checks import (
     as_array,
     as_float_array,
     check_bias,
-    check_choice,
     check_finite,
     check_kernel_size,
     check_ndim,
@@ -60,71 +59,6 @@ def conv_output_size(size, kernel_size, stride=1, padding=0):
         )
     return (padded - kernel_size) // stride + 1
 
-
-# --------------------------------------------------------------------------- 2-D arrays
-
-def _check_image_kernel(image, kernel, mode):
-    """Validate a 2-D image and kernel; return them as float arrays (bool/integer -> float64)."""
-    image = as_float_array("image", image)
-    kernel = as_float_array("kernel", kernel)
-    check_ndim("image", image, 2, "(H, W)")
-    check_ndim("kernel", kernel, 2, "(KH, KW)")
-    check_choice("mode", mode, ("valid", "full", "same"))
-    check_nonempty("image", image, "(image is (H, W))")
-    check_nonempty("kernel", kernel, "(kernel is (KH, KW))")
-    check_finite("image", image)
-    check_finite("kernel", kernel)
-    if mode == "valid" and (kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]):
-        raise ValueError(
-            f"mode 'valid' needs a kernel no larger than the image, "
-            f"got kernel {kernel.shape} and image {image.shape}"
-        )
-    return image, kernel
-
-
-def _correlate_valid(image, kernel):
-    """Valid correlation of 2-D arrays: (H, W) and (KH, KW) -> (H-KH+1, W-KW+1)."""
-    windows = sliding_window_view(image, kernel.shape)  # (H', W', KH, KW), a view
-    return np.tensordot(windows, kernel, axes=([2, 3], [0, 1]))  # (H', W')
-
-
-def _correlate(image, kernel, mode, same_offset):
-    kh, kw = kernel.shape
-    if mode == "valid":
-        return _correlate_valid(image, kernel)
-    full = _correlate_valid(np.pad(image, ((kh - 1, kh - 1), (kw - 1, kw - 1))), kernel)
-    if mode == "full":
-        return full  # (H+KH-1, W+KW-1)
-    top, left = same_offset(kh), same_offset(kw)
-    h, w = image.shape
-    return full[top:top + h, left:left + w].copy()  # (H, W), centred like scipy
-
-
-def correlate2d(image, kernel, mode="valid"):
-    """Slide ``kernel`` over ``image`` and sum the products (no rotation).
-
-    image: (H, W); kernel: (KH, KW). Output shape by mode:
-    "valid" (H-KH+1, W-KW+1), "full" (H+KH-1, W+KW-1), "same" (H, W).
-    Same numbers as ``scipy.signal.correlate2d(image, kernel, mode)``,
-    including where "same" centres an even-sized kernel (the window's centre is
-    its element ``KH // 2``).
-    """
-    image, kernel = _check_image_kernel(image, kernel, mode)
-    return _correlate(image, kernel, mode, same_offset=lambda k: k // 2)
-
-
-def convolve2d(image, kernel, mode="valid"):
-    """Convolution: correlation with the kernel rotated by 180 degrees.
-
-    image: (H, W); kernel: (KH, KW); output shapes as in ``correlate2d``.
-    Same numbers as ``scipy.signal.convolve2d(image, kernel, mode)``
-    (for "same" the rotated kernel's centre is its element ``(KH - 1) // 2``).
-    """
-    image, kernel = _check_image_kernel(image, kernel, mode)
-    return _correlate(image, kernel[::-1, ::-1], mode, same_offset=lambda k: (k - 1) // 2)
-
-
-# --------------------------------------------------------------------------- batches
 
 def image_sections(x, kernel_size, stride=1, padding=0):
     """All KH x KW windows of a batch, one per output position.

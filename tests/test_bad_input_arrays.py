@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from cnnlib.activations import relu_forward, sigmoid_forward, softmax, tanh_forward
-from cnnlib.conv import conv2d_forward, conv2d_forward_naive, convolve2d, correlate2d, image_sections
+from cnnlib.conv import conv2d_forward, conv2d_forward_naive, image_sections
+from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.dense import dense_forward
 from cnnlib.dropout import dropout_forward
 from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from exercise_asserts import assert_checker_says
 
-from cnnlib.conv import conv2d_backward, convolve2d, correlate2d
+from cnnlib.conv import conv2d_backward
+from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.exercises import (
     check_cnnlib_kernel_layout,
     check_conv_backward,

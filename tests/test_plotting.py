@@ -12,7 +12,8 @@ import PIL.Image  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from cnnlib.conv import conv2d_forward, convolve2d, correlate2d  # noqa: E402
+from cnnlib.conv import conv2d_forward  # noqa: E402
+from cnnlib.correlation import convolve2d, correlate2d  # noqa: E402
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, Tanh  # noqa: E402
 from cnnlib.plotting import (  # noqa: E402
     Panel,

@@ -13,9 +13,9 @@ from cnnlib.conv import (
     conv2d_forward,
     conv2d_forward_naive,
     conv_output_size,
-    correlate2d,
     image_sections,
 )
+from cnnlib.correlation import correlate2d
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.dropout import dropout_forward
 from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy

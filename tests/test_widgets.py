@@ -11,7 +11,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from picture_sizes import screen_scale, shown_px, tile_sides_px  # noqa: E402
 
-from cnnlib.conv import conv2d_forward, convolve2d, correlate2d  # noqa: E402
+from cnnlib.conv import conv2d_forward  # noqa: E402
+from cnnlib.correlation import convolve2d, correlate2d  # noqa: E402
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh  # noqa: E402
 from cnnlib.nets.kernel_net import build_kernel_net  # noqa: E402
 from cnnlib.optimizers import SGD  # noqa: E402

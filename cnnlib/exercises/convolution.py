@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from cnnlib.conv import conv2d_backward, convolve2d, correlate2d
+from cnnlib.conv import conv2d_backward
+from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.exercises._compare import compare_array, compare_tuple
 from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
@@ -12,7 +13,7 @@ ROTATE = "rotate the kernel by 180° (kernel[::-1, ::-1], or np.rot90(kernel, 2)
 
 def check_convolve_via_rotation(convolve, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Check ``convolve(image, kernel, mode) -> convolution`` for mode "valid" and "full"
-    against ``cnnlib.conv.convolve2d`` (you may use ``cnnlib.conv.correlate2d`` inside)."""
+    against ``cnnlib.correlation.convolve2d`` (you may use ``cnnlib.correlation.correlate2d`` inside)."""
     inputs = [("a 6×6 image, a 3×3 kernel, mode 'valid'", small_ints(30, (6, 6)), small_ints(31, (3, 3)), "valid"),
               ("a 5×7 image, a 2×3 kernel, mode 'valid'", small_ints(32, (5, 7)), small_ints(33, (2, 3)), "valid"),
               ("a 4×5 image, a 3×2 kernel, mode 'full'", small_ints(34, (4, 5)), small_ints(35, (3, 2)), "full"),

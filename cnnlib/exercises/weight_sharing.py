@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from cnnlib.conv import conv_output_size, convolve2d, correlate2d
+from cnnlib.conv import conv_output_size
+from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.exercises._compare import compare_array, compare_int
 from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, type_name

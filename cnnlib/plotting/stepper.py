@@ -19,7 +19,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from cnnlib._checks import as_float_array, check_choice, check_finite, check_index, check_ndim, check_nonempty
-from cnnlib.conv import conv2d_forward, conv_output_size, convolve2d, correlate2d
+from cnnlib.conv import conv2d_forward, conv_output_size
+from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.plotting.mosaic import CellValues, show_array
 from cnnlib.plotting.style import (
     DIVERGING,
