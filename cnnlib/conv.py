@@ -39,6 +39,7 @@ from cnnlib._checks import (
     check_shape,
     check_weights_match,
 )
+from cnnlib.im2col import conv_columns
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0):
@@ -110,44 +111,36 @@ def _check_conv_inputs(x, w, b, stride, padding):
 
 
 def _check_dout(dout, cache):
-    """Validate ``dout`` against the forward pass that produced ``cache``."""
+    """Validate ``dout`` against the forward pass that produced ``cache`` (its sizes were checked there)."""
     x, w, b, stride, padding = cache
-    h_out = conv_output_size(x.shape[2], w.shape[2], stride, padding)
-    w_out = conv_output_size(x.shape[3], w.shape[3], stride, padding)
+    h_out = (x.shape[2] + 2 * padding - w.shape[2]) // stride + 1
+    w_out = (x.shape[3] + 2 * padding - w.shape[3]) // stride + 1
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, (x.shape[0], w.shape[0], h_out, w_out))
     return dout
 
 
-def _columns(x, kernel_size, stride, padding):
-    """The image sections laid out for one matrix product per image (im2col).
-
-    x: (N, C, H, W) -> cols: (N, C*KH*KW, H'*W'), a copy; column p of image n
-    holds the window at output position p = i*W' + j, flattened.
-    """
-    sections = image_sections(x, kernel_size, stride, padding)  # (N, H', W', C, KH, KW)
-    n, h_out, w_out, c, kh, kw = sections.shape
-    sections = sections.transpose(0, 3, 4, 5, 1, 2)  # (N, C, KH, KW, H', W')
-    return sections.reshape(n, c * kh * kw, h_out * w_out)  # (N, C*KH*KW, H'*W')
-
-
 def conv2d_forward(x, w, b=None, stride=1, padding=0):
-    """Vectorised conv layer: every window at once, then one (batched) matrix product.
+    """Vectorised conv layer: the windows as the columns of a matrix (im2col), then matrix products.
 
     x: (N, C, H, W); w: (K, C, KH, KW); b: (K,) one bias per kernel, (K, H', W') one per
     output position (as source notebook 004's layer), or None.
     Returns out: (N, K, H', W') and cache = (x, w, b, stride, padding).
-    For each image n: out[n] = w as (K, C*KH*KW) @ cols[n] as (C*KH*KW, H'*W').
+    out = w as (K, C*KH*KW) @ cols (C*KH*KW, output positions), a chunk of images at a
+    time so that their columns stay in the CPU cache (``cnnlib.im2col``).
     """
     x, w, b, stride, padding, (h_out, w_out) = _check_conv_inputs(x, w, b, stride, padding)
     dtype = np.result_type(x, w)
     k = w.shape[0]
-    cols = _columns(x.astype(dtype, copy=False), w.shape[2:], stride, padding)  # (N, C*KH*KW, H'*W')
+    layout = conv_columns(x, w.shape, stride, padding, dtype)
     w_rows = w.reshape(k, -1).astype(dtype, copy=False)  # (K, C*KH*KW)
-    out = w_rows @ cols  # (N, K, H'*W'), one small product per image
-    if b is not None:
-        out += b.astype(dtype, copy=False).reshape(k, -1)  # (K, 1) or (K, H'*W'), broadcast over images
-    return out.reshape(x.shape[0], k, h_out, w_out), (x, w, b, stride, padding)  # (N, K, H', W')
+    bias = None if b is None else b.astype(dtype, copy=False).reshape((k, 1, 1) if b.ndim == 1 else b.shape)
+    out = np.empty((x.shape[0], k, h_out, w_out), dtype)
+    for start, stop in layout.chunks:
+        layout.forward(w_rows, start, stop, out[start:stop])  # (n, K, H', W')
+        if bias is not None:
+            out[start:stop] += bias  # (K, 1, 1) or (K, H', W'), broadcast over images
+    return out, (x, w, b, stride, padding)
 
 
 def conv2d_backward(dout, cache, need_dx=True):
@@ -157,36 +150,30 @@ def conv2d_backward(dout, cache, need_dx=True):
     Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: b's shape, (K,) or (K, H', W') (None when b was None).
     need_dx=False skips dx and returns None for it (a network's first layer: nothing
     upstream needs the gradient of the images); dw and db are the same either way.
-    dw: per image dout[n] (K, H'*W') @ cols[n].T, summed over images.
-    dx: per image w.T (C*KH*KW, K) @ dout[n] gives each window's gradient; then
-    each of the KH*KW kernel offsets adds its strided slice into the padded
-    input (col2im), so overlapping windows add up.
+    With the columns of ``conv2d_forward``, chunk by chunk: dw += dout @ cols.T;
+    dcols = w.T (C*KH*KW, K) @ dout is each window's gradient, and col2im adds each of its
+    entries onto the input position it came from, so overlapping windows add up.
     """
     dout = _check_dout(dout, cache)
     x, w, b, stride, padding = cache
     dtype = np.result_type(x, w)
-    k, c, kh, kw = w.shape
-    n, _, h, wid = x.shape
-    h_out, w_out = dout.shape[2:]
-
-    cols = _columns(x.astype(dtype, copy=False), (kh, kw), stride, padding)  # (N, C*KH*KW, H'*W')
-    dout_rows = dout.astype(dtype, copy=False).reshape(n, k, h_out * w_out)  # (N, K, H'*W')
-    w_rows = w.reshape(k, c * kh * kw).astype(dtype, copy=False)  # (K, C*KH*KW)
-
-    dw = (dout_rows @ cols.transpose(0, 2, 1)).sum(axis=0)  # (N, K, C*KH*KW) summed -> (K, C*KH*KW)
-    db = None if b is None else dout.sum(axis=(0, 2, 3) if b.ndim == 1 else 0).astype(b.dtype, copy=False)
+    k = w.shape[0]
+    layout = conv_columns(x, w.shape, stride, padding, dtype)
+    w_rows = w.reshape(k, -1).astype(dtype, copy=False)  # (K, C*KH*KW)
+    dout = dout.astype(dtype, copy=False)
+    dw, db = np.zeros(w_rows.shape, dtype), np.zeros(k, dtype)
+    for start, stop in layout.chunks:
+        dw_part, db_part = layout.backward(w_rows, dout[start:stop], start, stop, need_dx)
+        dw += dw_part
+        db += db_part
     dw = dw.reshape(w.shape).astype(w.dtype, copy=False)  # (K, C, KH, KW)
+    if b is not None:  # (K,), or (K, H', W') for a bias per output position
+        db = (db if b.ndim == 1 else dout.sum(axis=0)).astype(b.dtype, copy=False)
+    else:
+        db = None
     if not need_dx:
         return None, dw, db
-
-    dcols = (w_rows.T @ dout_rows).reshape(n, c, kh, kw, h_out, w_out)  # (N, C, KH, KW, H', W')
-    dx_padded = np.zeros((n, c, h + 2 * padding, wid + 2 * padding), dtype=dtype)
-    for i in range(kh):
-        for j in range(kw):
-            # kernel offset (i, j) read rows i, i+stride, ... and columns j, j+stride, ...
-            dx_padded[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] += dcols[:, :, i, j]
-    dx = dx_padded[:, :, padding:padding + h, padding:padding + wid]  # (N, C, H, W)
-    return np.ascontiguousarray(dx, dtype=x.dtype), dw, db
+    return layout.gradient().astype(x.dtype, copy=False), dw, db
 
 
 def conv2d_forward_naive(x, w, b=None, stride=1, padding=0):
