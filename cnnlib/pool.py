@@ -29,18 +29,29 @@ from cnnlib._checks import (
 from cnnlib.conv import conv_output_size
 
 
-def _windows(x, size, stride):
-    """Validate and return (x, stride, windows: (N, C, H', W', size, size) view)."""
+def _check_pool_input(x, size, stride):
+    """Validate; return (x as a float array, size, stride, H', W')."""
     x = as_float_array("x", x)
     check_ndim("x", x, 4, "(N, C, H, W)")
     check_nonempty("x", x, "(x is (N, C, H, W))", from_axis=1)
     check_finite("x", x)
     size = check_positive_int("size", size)
     stride = size if stride is None else check_positive_int("stride", stride)
-    conv_output_size(x.shape[2], size, stride)  # raises if the window is larger than H
-    conv_output_size(x.shape[3], size, stride)
+    h_out = conv_output_size(x.shape[2], size, stride)  # raises if the window is larger than H
+    w_out = conv_output_size(x.shape[3], size, stride)
+    return x, size, stride, h_out, w_out
+
+
+def _windows(x, size, stride):
+    """Validate and return (x, stride, windows: (N, C, H', W', size, size) view)."""
+    x, size, stride, _, _ = _check_pool_input(x, size, stride)
     windows = sliding_window_view(x, (size, size), axis=(2, 3))  # (N, C, H-size+1, W-size+1, size, size)
     return x, size, stride, windows[:, :, ::stride, ::stride]  # (N, C, H', W', size, size)
+
+
+def _offset_view(a, i, j, stride, h_out, w_out):
+    """The (N, C, H', W') strided view of ``a`` that window offset (i, j) covers in every window."""
+    return a[:, :, i:i + stride * (h_out - 1) + 1:stride, j:j + stride * (w_out - 1) + 1:stride]
 
 
 def _add_window_gradients(dx, size, stride, grad_at):
@@ -49,8 +60,29 @@ def _add_window_gradients(dx, size, stride, grad_at):
     h_out, w_out = grad_at(0, 0).shape[2:]
     for i in range(size):
         for j in range(size):
-            dx[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] += grad_at(i, j)
+            _offset_view(dx, i, j, stride, h_out, w_out)[...] += grad_at(i, j)
     return dx
+
+
+def _maxpool_tiled(x, size, h_out, w_out):
+    """Max pooling with stride == size (windows side by side): (out, argmax), no window copies.
+
+    The size*size offsets of the windows are visited in row-major order on strided views; an
+    offset becomes the argmax only where it is strictly greater than the running maximum, so a
+    tie keeps the first maximum. Every step is branch-free (compare, maximum, multiply), which
+    matters: with random data, masked copies mispredict a branch per value.
+    """
+    out = _offset_view(x, 0, 0, size, h_out, w_out).copy()  # (N, C, H', W')
+    index = np.uint8 if size * size <= 256 else np.intp
+    argmax = np.zeros(out.shape, index)
+    greater, offset = np.empty(out.shape, bool), np.empty(out.shape, index)
+    for t in range(1, size * size):
+        values = _offset_view(x, t // size, t % size, size, h_out, w_out)
+        np.greater(values, out, out=greater)
+        np.maximum(out, values, out=out)
+        np.multiply(greater, index(t), out=offset)  # t where greater, else 0
+        np.maximum(argmax, offset, out=argmax)  # offsets grow with t: the last greater one wins
+    return out, argmax
 
 
 def maxpool2d_forward(x, size=2, stride=None):
@@ -58,9 +90,15 @@ def maxpool2d_forward(x, size=2, stride=None):
 
     cache = (x.shape, x.dtype, size, stride, argmax) where argmax: (N, C, H', W')
     is the row-major index (0 .. size*size - 1) of each window's first maximum.
+    Windows side by side (stride == size, the usual case) are compared offset by offset on
+    strided views; overlapping or spaced windows are gathered into one array first.
     """
-    x, size, stride, windows = _windows(x, size, stride)
-    n, c, h_out, w_out = windows.shape[:4]
+    x, size, stride, h_out, w_out = _check_pool_input(x, size, stride)
+    if stride == size:
+        out, argmax = _maxpool_tiled(x, size, h_out, w_out)
+        return out, (x.shape, x.dtype, size, stride, argmax)
+    _, _, _, windows = _windows(x, size, stride)
+    n, c = windows.shape[:2]
     flat = windows.reshape(n, c, h_out, w_out, size * size)  # (N, C, H', W', size*size), a copy
     argmax = flat.argmax(axis=-1)  # (N, C, H', W'); first maximum on ties
     out = np.take_along_axis(flat, argmax[..., None], axis=-1)[..., 0]  # (N, C, H', W')
@@ -77,6 +115,16 @@ def maxpool2d_backward(dout, cache):
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, argmax.shape)
     dout = dout.astype(dtype, copy=False)
+    if stride == size:  # every input is in one window at most: each offset writes its own positions
+        h_out, w_out = argmax.shape[2:]
+        dx = np.empty(x_shape, dtype=dtype)
+        dx[:, :, h_out * size:] = 0  # rows and columns that fill no window (floor mode)
+        dx[:, :, :, w_out * size:] = 0
+        hit = np.empty(argmax.shape, bool)
+        for t in range(size * size):
+            np.equal(argmax, t, out=hit)
+            np.multiply(dout, hit, out=_offset_view(dx, t // size, t % size, size, h_out, w_out))  # branch-free
+        return dx
     dx = np.zeros(x_shape, dtype=dtype)
     return _add_window_gradients(dx, size, stride, lambda i, j: dout * (argmax == i * size + j))
 

@@ -126,6 +126,63 @@ def test_pool_dtype_is_kept(forward, backward, dtype):
     assert out.dtype == dx.dtype == dtype and dx.shape == x.shape
 
 
+def gathered_maxpool(x, size, stride):
+    """Reference: every window gathered into one array, numpy's argmax (the first maximum)."""
+    n, c, h, w = x.shape
+    h_out, w_out = (h - size) // stride + 1, (w - size) // stride + 1
+    windows = np.empty((n, c, h_out, w_out, size * size), x.dtype)
+    for i in range(h_out):
+        for j in range(w_out):
+            windows[:, :, i, j] = x[:, :, i * stride:i * stride + size, j * stride:j * stride + size].reshape(n, c, -1)
+    argmax = windows.argmax(axis=-1)
+    dx = np.zeros_like(x)
+    for i in range(h_out):
+        for j in range(w_out):
+            for n_ in range(n):
+                for c_ in range(c):
+                    t = argmax[n_, c_, i, j]
+                    dx[n_, c_, i * stride + t // size, j * stride + t % size] += 1 + i + 2 * j  # dout below
+    return windows.max(axis=-1), argmax, dx
+
+
+# windows side by side (stride == size): the tiled path; odd sizes drop a last row/column
+@pytest.mark.parametrize("shape,size", [((2, 3, 8, 8), 2), ((3, 2, 7, 9), 2), ((2, 2, 11, 10), 3),
+                                        ((1, 1, 5, 5), 5), ((2, 16, 11, 11), 2)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("ties", [False, True])
+def test_side_by_side_windows_match_gathered_windows(shape, size, dtype, ties):
+    rng = np.random.default_rng(5)
+    # integers 0..2 tie inside most windows; normal values almost never do
+    x = (rng.integers(0, 3, size=shape) if ties else rng.normal(size=shape)).astype(dtype)
+    out, cache = maxpool2d_forward(x, size)
+    expected_out, expected_argmax, expected_dx = gathered_maxpool(x, size, size)
+    h_out, w_out = out.shape[2:]
+    dout = (1 + np.arange(h_out)[:, None] + 2 * np.arange(w_out)[None, :]).astype(dtype) * np.ones(out.shape, dtype)
+    dx = maxpool2d_backward(dout, cache)
+    np.testing.assert_array_equal(out, expected_out)
+    np.testing.assert_array_equal(cache[4], expected_argmax)
+    np.testing.assert_array_equal(dx, expected_dx)
+    assert out.dtype == dx.dtype == dtype
+    assert not np.shares_memory(out, x)
+
+
+def test_side_by_side_windows_leave_dropped_rows_at_zero():
+    x = np.full((1, 1, 5, 5), 7.0)  # all tied; row 4 and column 4 fill no 2x2 window
+    _, cache = maxpool2d_forward(x, 2)
+    dx = maxpool2d_backward(np.ones((1, 1, 2, 2)), cache)
+    np.testing.assert_array_equal(dx[0, 0], [[1, 0, 1, 0, 0], [0, 0, 0, 0, 0], [1, 0, 1, 0, 0],
+                                              [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
+
+
+@pytest.mark.parametrize("shape,size,stride", [((2, 2, 7, 7), 3, 2), ((2, 1, 8, 9), 3, 1), ((1, 3, 5, 6), 2, 3)])
+def test_overlapping_and_spaced_windows_match_gathered_windows(shape, size, stride):
+    x = np.random.default_rng(6).integers(0, 3, size=shape).astype(np.float64)  # with ties
+    out, cache = maxpool2d_forward(x, size, stride)
+    expected_out, expected_argmax, _ = gathered_maxpool(x, size, stride)
+    np.testing.assert_array_equal(out, expected_out)
+    np.testing.assert_array_equal(cache[4], expected_argmax)
+
+
 # --------------------------------------------------------------------------- across kernels
 
 def test_pool_kernels_forward_values():
