@@ -116,6 +116,8 @@ def check_finite(name, a):
 
 
 def _is_int(v):
+    if type(v) is int:  # the usual case, without the slower check against the numbers ABC
+        return True
     return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
 

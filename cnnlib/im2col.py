@@ -22,6 +22,7 @@ a chunk's columns stay in the CPU cache while they are multiplied. Two layouts:
 """
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 #: Column entries per chunk of images (2**20: 4 MB in float32), so that a chunk stays in cache.
 CHUNK_ELEMENTS = 1 << 20
@@ -67,11 +68,15 @@ class ImageColumns(_Layout):
         return padded[start:stop, :, i:i + s * (self.h_out - 1) + 1:s, j:j + s * (self.w_out - 1) + 1:s]
 
     def _cols(self, start, stop):
-        c = self.image_shape[1]
-        cols = np.empty((stop - start, c, self.kh, self.kw, self.h_out, self.w_out), self.dtype)
-        for i, j in self._offsets():
-            cols[:, :, i, j] = self._window(self.padded, i, j, start, stop)
-        return cols.reshape(stop - start, c * self.kh * self.kw, -1)  # (n, C*KH*KW, H'*W')
+        """The columns of images start..stop-1: one strided view of every window, copied once."""
+        padded, s = self.padded[start:stop], self.stride
+        n, c = padded.shape[:2]
+        sn, sc, sh, sw = padded.strides
+        windows = as_strided(padded, (n, c, self.kh, self.kw, self.h_out, self.w_out),
+                             (sn, sc, sh, sw, s * sh, s * sw), writeable=False)  # (n, C, KH, KW, H', W')
+        cols = np.empty(windows.shape, self.dtype)
+        np.copyto(cols, windows)  # the one copy (in the layer's dtype)
+        return cols.reshape(n, c * self.kh * self.kw, -1)  # (n, C*KH*KW, H'*W')
 
     def forward(self, w_rows, start, stop, out):
         """out: (n, K, H', W') <- w_rows (K, C*KH*KW) @ cols, image by image."""
@@ -129,11 +134,12 @@ class WideColumns(_Layout):
         return run.reshape(c, n, self.h_out, self.wp)
 
     def _cols(self, start, stop):
-        c = self.image_shape[1]
-        cols = np.empty((c, self.kh, self.kw, stop - start, self.h_out, self.wp), self.dtype)
-        for i, j in self._offsets():
-            cols[:, i, j] = self._window(self.flat, i, j, start, stop)
-        return cols.reshape(c * self.kh * self.kw, -1)  # (C*KH*KW, n*H'*Wp)
+        """The columns of images start..stop-1: one strided view of every run, copied once."""
+        c, n, image = self.image_shape[1], stop - start, self.hp * self.wp
+        sc, item = self.flat.strides
+        runs = as_strided(self.flat[:, start * image:], (c, self.kh, self.kw, n, self.h_out * self.wp),
+                          (sc, self.wp * item, item, image * item, item), writeable=False)  # (C, KH, KW, n, H'*Wp)
+        return runs.reshape(c * self.kh * self.kw, -1)  # (C*KH*KW, n*H'*Wp), a copy
 
     def forward(self, w_rows, start, stop, out):
         """out: (n, K, H', W') <- w_rows (K, C*KH*KW) @ cols, the extra columns trimmed."""
