@@ -30,6 +30,19 @@ from numpy.lib.stride_tricks import as_strided
 CHUNK_BYTES = 1 << 21
 
 
+def _strided(base, offset, shape, strides):
+    """The view of ``base`` with ``shape`` and byte ``strides`` from element ``offset`` on (of its flat data).
+
+    A C-contiguous ``base`` gets the view straight from the ndarray constructor, which costs a small
+    part of ``as_strided`` (that matters for batch-1 layers); the view is writeable like ``base``.
+    """
+    if base.flags.c_contiguous:
+        return np.ndarray(shape, base.dtype, buffer=base, offset=offset * base.itemsize, strides=strides)
+    if offset:
+        raise ValueError("an offset needs a C-contiguous base")
+    return as_strided(base, shape, strides)  # e.g. a batch x that is itself a strided view
+
+
 def conv_columns(x, w_shape, stride, padding, dtype):
     """The layout for ``x: (N, C, H, W)`` and kernels ``w_shape = (K, C, KH, KW)``, in ``dtype``.
 
@@ -79,8 +92,8 @@ class ImageColumns(_Layout):
         padded, s = self.padded[start:stop], self.stride
         n, c = padded.shape[:2]
         sn, sc, sh, sw = padded.strides
-        windows = as_strided(padded, (n, c, self.kh, self.kw, self.h_out, self.w_out),
-                             (sn, sc, sh, sw, s * sh, s * sw), writeable=False)  # (n, C, KH, KW, H', W')
+        windows = _strided(padded, 0, (n, c, self.kh, self.kw, self.h_out, self.w_out),
+                           (sn, sc, sh, sw, s * sh, s * sw))  # (n, C, KH, KW, H', W'), read only
         cols = np.empty(windows.shape, self.dtype)
         np.copyto(cols, windows)  # the one copy (in the layer's dtype)
         return cols.reshape(n, c * self.kh * self.kw, -1)  # (n, C*KH*KW, H'*W')
@@ -136,9 +149,9 @@ class WideColumns(_Layout):
     def _runs(self, flat, start, stop):
         """(C, KH, KW, n*Hp*Wp) view: for kernel entry (i, j), the inputs it meets at every position of
         images start..stop-1, one contiguous run starting i rows and j columns further on."""
-        sc, item = flat.strides
-        return as_strided(flat[:, start * self.image:], (flat.shape[0], self.kh, self.kw, (stop - start) * self.image),
-                          (sc, self.wp * item, item, item), writeable=flat is not self.flat)
+        sc, item = flat.strides  # flat is C-contiguous: it is ours
+        return _strided(flat, start * self.image, (flat.shape[0], self.kh, self.kw, (stop - start) * self.image),
+                        (sc, self.wp * item, item, item))
 
     def forward(self, w_rows, start, stop, out):
         """out: (n, K, H', W') <- w_rows (K, C*KH*KW) @ cols, the positions past H' and W' dropped."""

@@ -111,3 +111,17 @@ def test_an_empty_batch(channels, kernels):
     assert dx.shape == x.shape
     np.testing.assert_array_equal(dw, np.zeros(w.shape))
     np.testing.assert_array_equal(db, np.zeros(kernels))
+
+
+@pytest.mark.parametrize("kernels", [5, 2])  # image columns (from a strided x), wide columns
+@pytest.mark.parametrize("stride,padding", [(1, 0), (1, 1), (2, 1)])
+def test_a_batch_that_is_a_strided_view(kernels, stride, padding):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(3, 2, 9, 8)).transpose(0, 1, 3, 2)  # (3, 2, 8, 9), not C-contiguous
+    w, b = rng.normal(size=(kernels, 2, 3, 3)), rng.normal(size=kernels)
+    out, cache = conv2d_forward(x, w, b, stride, padding)
+    out_naive, cache_naive = conv2d_forward_naive(x, w, b, stride, padding)
+    np.testing.assert_allclose(out, out_naive, rtol=1e-12, atol=1e-12)
+    dout = rng.normal(size=out.shape)
+    for got, expected in zip(conv2d_backward(dout, cache), conv2d_backward_naive(dout, cache_naive)):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
