@@ -220,8 +220,8 @@ def epoch_case(libs, name, dtype, images, labels):
 def _row(where, shape, dtype, times):
     *cnnlib_times, torch_time = times
     cells = "".join(f"{t * 1e3:>10.3f}" for t in cnnlib_times) + f"{torch_time * 1e3:>10.3f}"
-    ratios = "".join(f"{t / torch_time:>8.2f}" for t in cnnlib_times)
-    return f"{where:<24}{shape:<28}{np.dtype(dtype).name:<9}{cells}{ratios}", cnnlib_times[-1] / torch_time
+    ratios = "".join(f"{t / torch_time:>15.2f}" for t in cnnlib_times)
+    return f"{where:<24}{shape:<34}{np.dtype(dtype).name:<9}{cells}{ratios}", cnnlib_times[-1] / torch_time
 
 
 def main():
@@ -247,8 +247,8 @@ def main():
     for line in timing.describe_threads():
         print("  " + line)
     print(f"best of {args.repeat} interleaved measurements; times in ms; ratio = cnnlib / PyTorch")
-    header = (f"{'where':<24}{'shape':<28}{'dtype':<9}" + "".join(f"{n:>10}" for n in names) + f"{'PyTorch':>10}"
-              + "".join(f"{(n + '/pt'):>8}" for n in names))
+    header = (f"{'where':<24}{'shape':<34}{'dtype':<9}" + "".join(f"{n:>10}" for n in names) + f"{'PyTorch':>10}"
+              + "".join(f"{(n + '/PyTorch'):>15}" for n in names))
 
     rng = np.random.default_rng(0)
     (x_raw, labels), _ = load_mnist(n_train=1000, n_test=1)
