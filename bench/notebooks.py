@@ -81,6 +81,8 @@ def main():
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
 
+    import numpy  # noqa: F401 (loads the BLAS the kernels will load, so that threadpoolctl can name it)
+
     for line in timing.describe_threads():
         print(line)
     print(f"budgets: {BUDGET_S} s and {DEFAULT_BUDGET_MIB} MiB per notebook "
