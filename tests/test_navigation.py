@@ -1,25 +1,17 @@
-"""tools/make_navigation.py: nav cells at top and bottom, correct links, safe to rerun, nothing else touched."""
+"""coursekit.navigation: nav cells at top and bottom, correct links, 00's contents, safe to rerun, nothing else
+touched; the course's notebooks are up to date."""
 
-import importlib.util
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "tools" / "make_navigation.py"
+from coursekit import navigation as nav
+from coursekit.notebooks import Notebook
 
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("make_navigation", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-nav = load_script()
+COURSE = (Notebook("00", "start_here", "Start here", "this page"), Notebook("01", "alpha", "Alpha", "the first"),
+          Notebook("02", "beta", "Beta", "the second"))
 
 
 def write_notebook(path, title, with_outputs=True):
@@ -28,6 +20,7 @@ def write_notebook(path, title, with_outputs=True):
     if with_outputs:
         code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="2\n")]
     cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nSome text."), code,
+             nbformat.v4.new_markdown_cell("## Contents\n\nto be written" if title.startswith("00") else "## More"),
              nbformat.v4.new_markdown_cell("## Exercises\n\n1. Think.")]
     for i, cell in enumerate(cells):
         cell["id"] = f"cell-{i}"
@@ -55,20 +48,23 @@ def body(path):
 
 @pytest.fixture
 def folder(tmp_path):
-    write_notebook(tmp_path / "00_start_here.ipynb", "00 · Start here")
-    write_notebook(tmp_path / "01_alpha.ipynb", "01 · Alpha")
-    write_notebook(tmp_path / "02_beta.ipynb", "02 · Beta")
-    (tmp_path / "notes.ipynb").write_text("not a course notebook")  # ignored: no NN_ prefix
+    for notebook in COURSE:
+        write_notebook(tmp_path / notebook.name, notebook.heading)
+    (tmp_path / "notes.ipynb").write_text("not a course notebook")  # not in the course: never read
     return tmp_path
 
 
-def run(folder, *args):
-    return nav.main(["--folder", str(folder), *args])
+def run(folder, course=COURSE, **options):
+    return nav.write(course, folder, **options)
+
+
+def paths(folder, course=COURSE):
+    return [folder / n.name for n in course]
 
 
 def test_nav_cells_at_top_and_bottom_with_links(folder):
     assert run(folder) == 0
-    for path in nav.course_notebooks(folder):
+    for path in paths(folder):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         assert cells[0]["metadata"] == {"cnnlib_nav": True}
         assert cells[-1]["metadata"] == {"cnnlib_nav": True}
@@ -83,19 +79,30 @@ def test_nav_cells_at_top_and_bottom_with_links(folder):
     assert last == "[< 01 · Alpha](01_alpha.ipynb) | [Contents](00_start_here.ipynb)"
 
 
+def test_the_contents_table_lists_every_notebook(folder):
+    run(folder)
+    contents = next(src(c) for c in json.loads((folder / "00_start_here.ipynb").read_text())["cells"]
+                    if src(c).startswith("## Contents"))
+    assert contents.splitlines()[2:] == ["| # | notebook | what it is about |", "|---|---|---|",
+                                         "| 00 | [Start here](00_start_here.ipynb) | this page |",
+                                         "| 01 | [Alpha](01_alpha.ipynb) | the first |",
+                                         "| 02 | [Beta](02_beta.ipynb) | the second |"]
+    assert "## Contents" not in (folder / "01_alpha.ipynb").read_text()
+
+
 def test_rerun_is_idempotent_and_check_mode_agrees(folder):
-    assert run(folder, "--check") == 1  # no navigation yet
+    assert run(folder, check=True) == 1  # no navigation yet
     run(folder)
-    first = {p.name: p.read_bytes() for p in nav.course_notebooks(folder)}
-    assert run(folder, "--check") == 0
+    first = {p.name: p.read_bytes() for p in paths(folder)}
+    assert run(folder, check=True) == 0
     run(folder)
-    assert {p.name: p.read_bytes() for p in nav.course_notebooks(folder)} == first
+    assert {p.name: p.read_bytes() for p in paths(folder)} == first
 
 
 def test_everything_else_is_preserved_byte_for_byte(folder):
-    before = {p.name: body(p) for p in nav.course_notebooks(folder)}
+    before = {p.name: body(p) for p in paths(folder)[1:]}  # 00's contents cell is written too: see above
     run(folder)
-    for path in nav.course_notebooks(folder):
+    for path in paths(folder)[1:]:
         cells, data = body(path)
         old_cells, old_data = before[path.name]
         assert cells == old_cells  # sources, outputs, execution counts, ids
@@ -108,41 +115,35 @@ def test_everything_else_is_preserved_byte_for_byte(folder):
     assert nbformat.writes(nb) + "\n" == original
 
 
-def test_a_new_notebook_updates_the_links_of_its_neighbours(folder):
+def test_an_inserted_notebook_is_one_registry_entry_and_its_file(folder):
     run(folder)
-    write_notebook(folder / "03_gamma.ipynb", "03 · Gamma")
-    run(folder)
-    cells = json.loads((folder / "02_beta.ipynb").read_text(encoding="utf-8"))["cells"]
-    assert src(cells[0]).endswith("[03 · Gamma >](03_gamma.ipynb)")
+    # Insert "gamma" at 02: beta becomes 03 (its file renamed and its heading renumbered, as the registry says).
+    course = (*COURSE[:2], Notebook("02", "gamma", "Gamma", "new"), Notebook("03", "beta", "Beta", "the second"))
+    write_notebook(folder / "02_gamma.ipynb", "02 · Gamma")
+    (folder / "02_beta.ipynb").rename(folder / "03_beta.ipynb")
+    run(folder, course)
+    assert nav_line(folder / "01_alpha.ipynb").endswith("[02 · Gamma >](02_gamma.ipynb)")
+    assert nav_line(folder / "02_gamma.ipynb") == ("[< 01 · Alpha](01_alpha.ipynb) | [Contents](00_start_here.ipynb)"
+                                                   " | [03 · Beta >](03_beta.ipynb)")
+    assert nav_line(folder / "03_beta.ipynb").startswith("[< 02 · Gamma](02_gamma.ipynb)")
+    assert "| 03 | [Beta](03_beta.ipynb) | the second |" in (folder / "00_start_here.ipynb").read_text()
+    cells = json.loads((folder / "03_beta.ipynb").read_text(encoding="utf-8"))["cells"]
     assert sum(bool(c["metadata"].get("cnnlib_nav")) for c in cells) == 2
 
 
 def test_only_the_named_notebooks_are_rewritten(folder):
     untouched = (folder / "02_beta.ipynb").read_bytes()
-    assert nav.main(["--folder", str(folder), str(folder / "01_alpha.ipynb")]) == 0
+    assert run(folder, only=[COURSE[1]]) == 0
     assert (folder / "02_beta.ipynb").read_bytes() == untouched
     assert json.loads((folder / "01_alpha.ipynb").read_text(encoding="utf-8"))["cells"][0]["metadata"] == {
         "cnnlib_nav": True}
 
 
-def test_the_course_notebooks_have_navigation_at_top_and_bottom(tmp_path):
-    """The real notebooks, copied: the script runs twice without changes the second time."""
-    for path in nav.course_notebooks(ROOT / "notebooks"):
-        shutil.copy(path, tmp_path / path.name)
-    if not nav.course_notebooks(tmp_path):
-        pytest.fail("no course notebooks found in notebooks/")
-    run(tmp_path)
-    once = {p.name: p.read_bytes() for p in nav.course_notebooks(tmp_path)}
-    run(tmp_path)
-    assert {p.name: p.read_bytes() for p in nav.course_notebooks(tmp_path)} == once
-    for path in nav.course_notebooks(tmp_path):
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        assert cells[0]["metadata"].get("cnnlib_nav") and cells[-1]["metadata"].get("cnnlib_nav"), path.name
-        assert "00_start_here.ipynb" in src(cells[0]) or path.name == "00_start_here.ipynb"
+def test_a_contents_notebook_without_its_contents_cell_is_refused(folder):
+    write_notebook(folder / "00_start_here.ipynb", "01 · No contents here")
+    with pytest.raises(ValueError, match="expected one markdown cell starting with '## Contents', found 0"):
+        run(folder)
 
 
-def test_bad_paths_are_refused(folder):
-    with pytest.raises(SystemExit):
-        nav.main(["--folder", str(folder), "99_missing.ipynb"])
-    with pytest.raises(SystemExit):
-        nav.main(["--folder", str(folder / "empty")])
+def test_the_course_notebooks_navigation_and_contents_are_up_to_date():
+    assert nav.write(check=True) == 0, "run: python -m coursekit navigation"

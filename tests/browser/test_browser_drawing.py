@@ -1,36 +1,24 @@
 """The drawing demo in a real browser: JupyterLab + Chromium, a "1" drawn with the mouse.
 
-tools/jupyterlab_session.py starts JupyterLab on a temporary directory (``widgets_lab``) and
-opens Debian's Chromium (``chromium_page``); this test adds a small notebook of its own to that
-directory: it trains the pooling CNN (3 epochs) and the kernel net (a few iterations) and shows
-``draw_a_digit``. Playwright presses the mouse on the ipycanvas canvas, drags it down and lets go:
-the prediction shown next to the canvas must change from "draw a digit" to both networks' answers,
-and the picture of the maps and bars must be redrawn; Undo brings back "draw a digit". Screenshot:
-pytest's temporary folder.
+The session's JupyterLab (conftest.py) gets a small notebook of this test's own: it trains the pooling CNN
+(one epoch: the test needs an answer, not a good one) and the kernel net (a few iterations) and shows
+``draw_a_digit``. Playwright presses the mouse on the ipycanvas canvas, drags it down and lets go: the
+prediction shown next to the canvas must change from "draw a digit" to both networks' answers, and the picture
+of the maps and bars must be redrawn; Undo brings back "draw a digit". Screenshot: pytest's temporary folder.
 
-Run as a script, it draws a 1, a 7, a 0 and a 4 with the mouse, prints what the demo shows for each,
-and saves the screenshot of the demo to images/draw_a_digit.png::
+Run as a script, it trains them as notebook 09 does, draws a 1, a 7, a 0 and a 4 with the mouse, prints what
+the demo shows for each, and saves the screenshot of the demo to images/draw_a_digit.png::
 
-    python tests/test_browser_drawing.py [--iterations 25]
-
-Skipped only where Chromium is missing at /usr/bin/chromium (``python3 course.py test``
-installs it where it can).
+    python tests/browser/test_browser_drawing.py [--iterations 25]
 """
 
-import importlib.util
 import re
 import sys
 from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("jupyterlab_session", ROOT / "tools" / "jupyterlab_session.py")
-session = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(session)
-
-pytestmark = pytest.mark.skipif(not session.CHROMIUM.exists(), reason=f"Chromium not found at {session.CHROMIUM} "
-                                "(install it with: apt-get install chromium)")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # when run as a script
+from coursekit import browser as session  # noqa: E402
 
 NOTEBOOK = "drawing.ipynb"
 PREDICTION = ".cnnlib-drawing-prediction"
@@ -46,7 +34,7 @@ DIGITS = {
 }
 
 
-def notebook_cells(kernel_iterations):
+def notebook_cells(kernel_iterations, pooling_epochs):
     return [f"""\
 from cnnlib.data import load_mnist
 from cnnlib.nets.kernel_net import train_kernel_net
@@ -55,19 +43,10 @@ from cnnlib.plotting.draw_a_digit import TrainedNet
 from cnnlib.widgets.draw_a_digit import draw_a_digit
 
 (x_train, y_train), _ = load_mnist(n_train=1000)
-pooling_net, _ = train_pooling_net(x_train, y_train, progress=None)
+pooling_net, _ = train_pooling_net(x_train, y_train, num_epochs={pooling_epochs}, progress=None)
 kernel_net, _ = train_kernel_net(x_train, y_train, iterations={kernel_iterations}, progress=None)
 demo = draw_a_digit({{"pooling CNN": TrainedNet(pooling_net, centered=True), "kernel net": TrainedNet(kernel_net)}})
 demo"""]
-
-
-def write_notebook(path, kernel_iterations):
-    import nbformat
-
-    cells = [nbformat.v4.new_code_cell(source) for source in notebook_cells(kernel_iterations)]
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
-    nbformat.write(nb, path)
 
 
 def open_demo(page, url):
@@ -104,25 +83,24 @@ def shown_prediction(demo):
     return demo.locator(PREDICTION).inner_text()
 
 
-def test_a_stroke_drawn_with_the_mouse_changes_the_prediction(tmp_path):
+def test_a_stroke_drawn_with_the_mouse_changes_the_prediction(lab, page, tmp_path):
     from playwright.sync_api import expect
 
-    with session.widgets_lab(tmp_path / "lab") as url, session.chromium_page(tmp_path / "chromium") as page:
-        write_notebook(tmp_path / "lab" / "work" / NOTEBOOK, kernel_iterations=5)
-        demo = open_demo(page, url.replace("widgets.ipynb", NOTEBOOK))
-        picture = demo.locator("img").last
-        before_src = picture.get_attribute("src")
-        expect(demo.locator(PREDICTION)).to_have_text("draw a digit")
-        draw(page, demo, DIGITS["1"])
-        text = shown_prediction(demo)
-        assert re.fullmatch(r"pooling CNN: \d \(\d+%\)\s+kernel net: \d \(\d+%\)", text.strip()), text
-        expect(picture).not_to_have_attribute("src", before_src)
-        shot = tmp_path / "draw_a_digit.png"
-        session.screenshot(page, shot)
-        assert shot.stat().st_size > 10_000  # a real page, not an empty one
+    session.write_notebook(lab.root / NOTEBOOK, notebook_cells(kernel_iterations=5, pooling_epochs=1))
+    demo = open_demo(page, lab.url(NOTEBOOK))
+    picture = demo.locator("img").last
+    before_src = picture.get_attribute("src")
+    expect(demo.locator(PREDICTION)).to_have_text("draw a digit")
+    draw(page, demo, DIGITS["1"])
+    text = shown_prediction(demo)
+    assert re.fullmatch(r"pooling CNN: \d \(\d+%\)\s+kernel net: \d \(\d+%\)", text.strip()), text
+    expect(picture).not_to_have_attribute("src", before_src)
+    shot = tmp_path / "draw_a_digit.png"
+    session.screenshot(page, shot)
+    assert shot.stat().st_size > 10_000  # a real page, not an empty one
 
-        demo.get_by_role("button", name="Undo").click()
-        expect(demo.locator(PREDICTION)).to_have_text("draw a digit")
+    demo.get_by_role("button", name="Undo").click()
+    expect(demo.locator(PREDICTION)).to_have_text("draw a digit")
 
 
 def record(kernel_iterations, screenshot_path):
@@ -133,10 +111,9 @@ def record(kernel_iterations, screenshot_path):
     from playwright.sync_api import expect
 
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        with session.widgets_lab(tmp / "lab") as url, session.chromium_page(tmp / "chromium") as page:
-            write_notebook(tmp / "lab" / "work" / NOTEBOOK, kernel_iterations)
-            demo = open_demo(page, url.replace("widgets.ipynb", NOTEBOOK))
+        with session.lab_server(Path(tmp)) as lab, session.chromium_page() as page:
+            session.write_notebook(lab.root / NOTEBOOK, notebook_cells(kernel_iterations, pooling_epochs=3))
+            demo = open_demo(page, lab.url(NOTEBOOK))
             for i, (label, strokes) in enumerate(list(DIGITS.items()) + [("7", DIGITS["7"])]):
                 if i:
                     before = demo.locator("img").last.get_attribute("src")

@@ -1,8 +1,8 @@
 """Give the course notebooks their ``slideshow`` cell metadata (the slide type of every cell).
 
-    .venv/bin/python tools/slide_metadata.py            # write it into notebooks/NN_*.ipynb
-    .venv/bin/python tools/slide_metadata.py --check    # change nothing; exit 1 if a notebook would change
-    .venv/bin/python tools/slide_metadata.py 01 04      # only these notebooks
+    python -m coursekit slide-metadata            # write it into every course notebook
+    python -m coursekit slide-metadata --check    # change nothing; exit 1 if a notebook would change
+    python -m coursekit slide-metadata 01 04      # only these notebooks
 
 Only ``cell.metadata["slideshow"]`` changes; sources, outputs, ids and the file's formatting stay
 byte for byte. The choice per cell (reveal.js: slide, subslide, fragment, skip, "-" = same slide):
@@ -17,33 +17,27 @@ byte for byte. The choice per cell (reveal.js: slide, subslide, fragment, skip, 
 - the navigation cells are make_navigation's and carry no slide metadata (the decks drop them);
   make_install_cell's cell is skipped.
 
-OVERRIDES holds the cells chosen by hand against these rules, keyed by the first line of their source.
+OVERRIDES holds the cells chosen by hand against these rules, keyed by the notebook's file stem (numbers move)
+and the first line of the cell's source.
 """
 
 import re
-import sys
-from pathlib import Path
 
-import nbformat
+from coursekit import rewrite
+from coursekit.install_cell import CELL_KEY as INSTALL_KEY  # install_cell's cell: never a slide
+from coursekit.navigation import NAV_KEY
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebook_rewrite  # noqa: E402  (tools/notebook_rewrite.py)
-
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-NAV_KEY = "cnnlib_nav"
-INSTALL_KEY = "cnnlib_install"  # tools/make_install_cell.py's cell: never a slide
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 
-# notebook number -> {first line of the cell's source: slide type}
+# notebook stem -> {first line of the cell's source: slide type}
 OVERRIDES = {
-    "04": {
+    "correlation_and_convolution": {
         # introduces a plotting helper whose code is skipped: nothing to show
         "A small drawing helper for this notebook: it shows a few matrices side by side as heatmaps, with every value":
             "skip",
         'def correlate2d_loops(image, kernel, mode="valid"):': "fragment",  # the loops are the lesson
     },
-    "06": {"class SketchLayer:": "fragment"},  # the layer idea itself, though it prints nothing
+    "layers_and_deeper_nets": {"class SketchLayer:": "fragment"},  # the layer idea itself, though it prints nothing
 }
 
 
@@ -71,10 +65,10 @@ def chosen_type(cell, first_code: bool, in_exercises: bool) -> str:
     return "fragment"
 
 
-def slide_types(nb, number: str) -> list:
+def slide_types(nb, stem: str) -> list:
     """The slide type of every cell (None for a navigation cell, which keeps its metadata)."""
     types, seen_code, in_exercises = [], False, False
-    overrides = OVERRIDES.get(number, {})
+    overrides = OVERRIDES.get(stem, {})
     for cell in nb.cells:
         if cell.metadata.get(NAV_KEY):
             types.append(None)
@@ -89,25 +83,17 @@ def slide_types(nb, number: str) -> list:
         seen_code = seen_code or cell.cell_type == "code"
         kind = overrides.get(line, kind)
         if kind not in SLIDE_TYPES:
-            raise ValueError(f"notebook {number}: slide type {kind!r} for {line!r}; expected one of {SLIDE_TYPES}")
+            raise ValueError(f"notebook {stem}: slide type {kind!r} for {line!r}; expected one of {SLIDE_TYPES}")
         types.append(kind)
     return types
 
 
-def with_slide_metadata(path: Path) -> tuple:
-    """(new file text, old file text) for one notebook with its slide metadata set."""
-    text = path.read_text(encoding="utf-8")
-    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
-    for cell, kind in zip(nb.cells, slide_types(nb, path.name[:2])):
+def set_slide_metadata(nb, notebook) -> None:
+    """change(nb, notebook) for rewrite: every cell's slide type, in its metadata."""
+    for cell, kind in zip(nb.cells, slide_types(nb, notebook.stem)):
         if kind is not None:
             cell.metadata["slideshow"] = {"slide_type": kind}
-    new_text = nbformat.writes(nb, indent=1)
-    return (new_text if new_text.endswith("\n") else new_text + "\n"), text
 
 
 def main(argv=None) -> int:
-    return notebook_rewrite.main(argv, __doc__.splitlines()[0], NOTEBOOKS, with_slide_metadata, "slide metadata")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return rewrite.main(argv, __doc__.splitlines()[0], "slide metadata", set_slide_metadata)

@@ -1,20 +1,22 @@
 """Build the course as a JupyterLite site: JupyterLab and a Python kernel (Pyodide) in the browser.
 
-    .venv/bin/python tools/course_site.py          # -> .course/site/ ; serve it: python3 -m http.server -d .course/site
+    python -m coursekit site      # -> .course/site/ ; serve it: python3 -m http.server -d .course/site
 
 The site holds the notebooks (with images/ beside them, as the notebooks link it), a cnnlib wheel
-built from this checkout (the bundled MNIST subset is inside it) and wheels of ipywidgets and comm,
-indexed for piplite, so that in the browser ``%pip install cnnlib`` installs the course's own
-library. The build runs offline (jupyterlite-core and jupyterlite-pyodide-kernel, the ``site``
-extra). What does not come with the site: the Pyodide runtime itself and its numpy, matplotlib and
-scipy packages are fetched by the student's browser from Pyodide's CDN on first use, and Keras
-(notebook 07) does not exist for Pyodide at all: the site's copy of a notebook replaces each cell
-tagged ``needs-keras`` with one that prints that it was skipped (``browser_edition``).
+built from this checkout (the bundled MNIST subset is inside it) and wheels of ipywidgets and comm
+(the versions of this environment), indexed for piplite, so that in the browser ``%pip install cnnlib``
+installs the course's own library; and the JupyterLab extensions of this environment that the
+notebooks use (the widgets, ipycanvas). The builder (jupyterlite-core and jupyterlite-pyodide-kernel,
+coursekit.install.SITE_REQUIREMENTS) runs from an environment of its own, .course/site-venv: in the
+student's .venv its JupyterLab extension broke the student's JupyterLab. The build runs offline. What
+does not come with the site: the Pyodide runtime itself and its numpy, matplotlib and scipy packages
+are fetched by the student's browser from Pyodide's CDN on first use, and Keras (notebook 07) does not
+exist for Pyodide at all: the site's copy of a notebook replaces each cell tagged ``needs-keras`` with
+one that prints that it was skipped (``browser_edition``).
 """
 
 import argparse
 import importlib.metadata
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -23,13 +25,18 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT_DIR = ROOT / ".course" / "site"
-WORK_DIR = ROOT / ".course" / "site-build"
+from coursekit import ROOT, STATE
+from coursekit.install import SITE_VENV, venv_python
+from coursekit.notebooks import COURSE
+
+OUT_DIR = STATE / "site"
+WORK_DIR = STATE / "site-build"
 # Pure-Python wheels the notebooks need in Pyodide besides cnnlib (numpy and matplotlib are Pyodide's own).
 EXTRA_WHEELS = ["ipywidgets", "comm"]
 # What the wheel's build needs from the checkout (built in a copy, so the checkout gets no build/ folder).
 PACKAGE_FILES = ["pyproject.toml", "README.md", "LICENSE", "cnnlib"]
+# The JupyterLab extensions of an environment (this one's go into the site: the widgets, ipycanvas).
+LABEXTENSIONS = Path("share") / "jupyter" / "labextensions"
 
 
 def run(cmd: list) -> None:
@@ -93,25 +100,41 @@ def browser_edition(nb: dict) -> tuple[dict, int]:
 def stage_contents(content_dir: Path) -> Path:
     """The files students see: notebooks/ (their browser editions) and images/ (the notebooks link ../images/)."""
     shutil.rmtree(content_dir, ignore_errors=True)
-    shutil.copytree(ROOT / "notebooks", content_dir / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    for path in sorted((content_dir / "notebooks").glob("*.ipynb")):
-        nb, skipped = browser_edition(json.loads(path.read_text()))
+    (content_dir / "notebooks").mkdir(parents=True)
+    for notebook in COURSE:
+        nb, skipped = browser_edition(json.loads(notebook.path.read_text(encoding="utf-8")))
+        target = content_dir / "notebooks" / notebook.name
         if skipped:
-            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+            target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        else:
+            shutil.copyfile(notebook.path, target)
     shutil.copytree(ROOT / "images", content_dir / "images")
     return content_dir
 
 
-def build_site(out_dir: Path = OUT_DIR, work_dir: Path = WORK_DIR) -> Path:
-    """Build the JupyterLite site into out_dir (replacing it); return out_dir."""
-    if importlib.util.find_spec("jupyterlite_core") is None:
-        raise RuntimeError("jupyterlite-core is not installed: pip install -e '.[site]' (or python3 course.py site)")
+def lab_extensions(folder: Path, skip: Path) -> list[Path]:
+    """The prebuilt JupyterLab extensions in folder, but none that the builder's environment brings (in skip)."""
+    def found(root):
+        return {p.parent.relative_to(root).as_posix(): p.parent
+                for p in [*root.glob("*/package.json"), *root.glob("@*/*/package.json")]
+                if json.loads(p.read_text()).get("jupyterlab", {}).get("_build")}
+
+    own = found(skip)
+    return [path for name, path in sorted(found(folder).items()) if name not in own]
+
+
+def build_site(site_python: Path, out_dir: Path = OUT_DIR, work_dir: Path = WORK_DIR) -> Path:
+    """Build the JupyterLite site into out_dir (replacing it) with the builder at site_python; return out_dir."""
+    if not Path(site_python).exists():
+        raise RuntimeError(f"the site's builder is missing ({site_python}): python3 course.py site installs it")
     wheels = build_wheels(work_dir / "wheels")
     content = stage_contents(work_dir / "content")
     shutil.rmtree(out_dir, ignore_errors=True)
-    cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(work_dir),
-           "--output-dir", str(out_dir), "--contents", str(content), "--no-sourcemaps",
-           "--apps", "lab", "--apps", "notebook", *[arg for w in wheels for arg in ("--piplite-wheels", str(w))]]
+    extensions = lab_extensions(Path(sys.prefix) / LABEXTENSIONS, Path(site_python).parents[1] / LABEXTENSIONS)
+    cmd = [str(site_python), "-m", "jupyterlite_core", "build", "--lite-dir", str(work_dir),
+           "--output-dir", str(out_dir), "--contents", str(content), "--no-sourcemaps", "--apps", "lab",
+           *[arg for w in wheels for arg in ("--piplite-wheels", str(w))],
+           *[f"--LiteBuildConfig.federated_extensions={e}" for e in extensions]]
     result = subprocess.run(cmd, cwd=work_dir, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"jupyter lite build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -123,12 +146,12 @@ def build_site(out_dir: Path = OUT_DIR, work_dir: Path = WORK_DIR) -> Path:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Build the course as a JupyterLite site into "
-                                     f"{OUT_DIR.relative_to(ROOT)}/ (offline).")
+    parser = argparse.ArgumentParser(prog="python -m coursekit site", description="Build the course as a "
+                                     f"JupyterLite site into {OUT_DIR.relative_to(ROOT)}/ (offline).")
     parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        site = build_site()
+        site = build_site(venv_python(SITE_VENV))
     except (RuntimeError, subprocess.CalledProcessError) as err:
         print(f"site: {err}", file=sys.stderr)
         return 1
@@ -136,7 +159,3 @@ def main(argv=None) -> int:
           f"    python3 -m http.server -d {site}\n"
           "and open http://localhost:8000/lab/index.html (the Pyodide runtime loads from its CDN in the browser).")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

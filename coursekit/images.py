@@ -1,10 +1,8 @@
 """Draw the figures that the course's markdown cells show, into ``images/``.
 
-Run from the repository root::
-
-    python tools/make_images.py               # (re)write every drawn PNG
-    python tools/make_images.py --check       # redraw in memory, report PNGs that would change
-    python tools/make_images.py --screenshot  # also the JupyterLab screenshot (needs Chromium + Playwright)
+    python -m coursekit images                # (re)write every drawn PNG
+    python -m coursekit images --check        # redraw in memory, report PNGs that would change
+    python -m coursekit images --screenshot   # also the JupyterLab screenshot (needs Chromium + Playwright)
 
 The drawings are deterministic: Agg backend, fixed dpi, fixed data (no randomness at all), and
 no software/date metadata in the PNG files, so a rerun with the same matplotlib writes the same bytes.
@@ -18,12 +16,11 @@ Screenshot (only with --screenshot; a browser's pixels are not byte-for-byte rep
 skips it):
     images/widgets_in_jupyterlab.png   the convolution stepper and the kernel explorer in JupyterLab, the
                                        stepper's slider moved three steps (the same session as
-                                       tests/test_browser.py, from tools/jupyterlab_session.py)
+                                       tests/browser/test_browser.py, from coursekit/browser.py)
 """
 
 import argparse
 import io
-import sys
 import tempfile
 from pathlib import Path
 
@@ -34,7 +31,8 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 import numpy as np  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from coursekit import ROOT  # noqa: E402
+
 IMAGES = ROOT / "images"
 DPI = 100
 PNG_METADATA = {"Software": None}  # keep the matplotlib version out of the file
@@ -181,23 +179,23 @@ def render(make_figure):
 
 def jupyterlab_screenshot(path):
     """Run the widgets notebook in JupyterLab + headless Chromium and save the page as a PNG."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import jupyterlab_session as session
     from playwright.sync_api import expect
 
-    if not session.CHROMIUM.exists():
-        raise SystemExit(f"--screenshot needs Chromium at {session.CHROMIUM} (apt-get install chromium)")
+    from coursekit import browser
+
+    if not browser.CHROMIUM.exists():
+        raise SystemExit(f"--screenshot needs Chromium at {browser.CHROMIUM} (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as tmp:
-        with session.widgets_lab(Path(tmp) / "lab") as url, session.chromium_page(Path(tmp) / "chromium") as page:
-            stepper, _ = session.run_widgets_notebook(page, url)
-            session.press_position_slider(stepper, "ArrowRight", 3)
-            expect(session.sum_label(stepper)).to_contain_text("output[8, 9]")  # the last key press drawn
-            session.wait_for_picture(page, stepper)
-            session.screenshot(page, path)
+        with browser.lab_server(Path(tmp)) as lab, browser.chromium_page() as page:
+            stepper, _ = browser.run_widgets_notebook(page, lab.url("widgets.ipynb"))
+            browser.press_position_slider(stepper, "ArrowRight", 3)
+            expect(browser.sum_label(stepper)).to_contain_text("output[8, 9]")  # the last key press drawn
+            browser.wait_for_picture(page, stepper)
+            browser.screenshot(page, path)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m coursekit images", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report figures whose PNG would change")
     parser.add_argument("--screenshot", action="store_true",
                         help="also take images/widgets_in_jupyterlab.png in JupyterLab (Chromium + Playwright)")
@@ -218,7 +216,3 @@ def main(argv=None):
     verb = "would change" if args.check else "written"
     print(f"{len(changed)} of {len(FIGURES)} figures {verb}" + (f": {', '.join(changed)}" if changed else ""))
     return 1 if (args.check and changed) else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
