@@ -14,8 +14,8 @@ byte for byte. The choice per cell (reveal.js: slide, subslide, fragment, skip, 
 - the set-up cell (the notebook's first code cell: imports, seeds) and code without output are
   skipped; other code comes in as a fragment under its explanation;
 - in the exercises the prompts stay, the code cells (stubs and checks) are skipped;
-- the navigation cells are make_navigation's and carry no slide metadata (the decks drop them);
-  make_install_cell's cell is skipped.
+- the navigation cells are coursekit.navigation's and carry no slide metadata (the decks drop them);
+  coursekit.install_cell's cell is skipped.
 
 OVERRIDES holds the cells chosen by hand against these rules, keyed by the notebook's file stem (numbers move)
 and the first line of the cell's source.
