@@ -4,6 +4,7 @@ notebook copies, JupyterLab's options, the test command's time table."""
 import importlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -237,3 +238,18 @@ def test_progress_heartbeat_while_pip_is_quiet(tmp_path):
     progress.last_print -= 31
     progress.heartbeat()
     assert out.getvalue().splitlines()[-1].endswith("... still unpacking (3 MB in .venv so far)")
+
+
+def test_runs_side_by_side_report_each_end_and_keep_a_failure(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(testing, "LOGS", tmp_path)
+    (tmp_path / "test_good.py").write_text("def test_good():\n    assert 1 + 1 == 2\n")
+    (tmp_path / "test_bad.py").write_text("def test_bad():\n    assert 1 + 1 == 3\n")
+    jobs = [testing.Job(f"{name} run", "here", [str(tmp_path / f"test_{name}.py")], dict(os.environ), nice=nice)
+            for name, nice in (("good", 0), ("bad", 5))]
+    testing.run_side_by_side(jobs)
+    out = capsys.readouterr().out
+    assert re.search(r"good run passed: 1 passed in", out) and re.search(r"bad run FAILED: 1 failed in", out)
+    assert [job.proc.returncode for job in jobs] == [0, 1]
+    assert "assert (1 + 1) == 3" in jobs[1].log.read_text()  # the whole output is kept for the summary
+    [(name, (n, failed, _))] = testing.column_times(jobs[1:])["here"].items()
+    assert name.endswith("test_bad.py") and (n, failed) == (1, 1)
