@@ -4,8 +4,8 @@
     python -m coursekit COMMAND ...    # the same inside an environment that has it (contributors)
 
     coursekit/
-      notebooks.py       THE registry: every course notebook (number, file, title, contents line, solutions);
-                         every other module reads it, and it picks notebooks from the command line
+      notebooks.py       THE registry of course notebooks, from notebooks.json (one line each: file stem, title,
+                         contents line, solutions; the place is the number); every module below reads it
       install.py         .venv with the extras a command needs; the site's own .course/site-venv (stdlib only)
       lab.py             the students' copies in my_notebooks/ (sync, reset) and the JupyterLab command line
       test.py            the test command: lint, then library, browser and notebook jobs side by side

@@ -1,14 +1,17 @@
 """The registry of the course's notebooks: the one place that says which notebooks the course has, in which order.
 
-A notebook's number is its place in ``COURSE`` (00, 01, ...); its file is ``notebooks/NN_stem.ipynb``, its
-solutions (where it has them) ``solutions/NN_stem_solutions.ipynb``; its title is what its first heading says
-after the number (``# 03 · The 3×3 kernel net``), and its summary is its line in 00's table of contents.
+The list itself is data: ``coursekit/notebooks.json``, one line per notebook in course order, e.g.
+``{"stem": "kernel_net", "title": "The 3×3 kernel net", "solutions": true, "summary": "16 kernels of ..."}``.
+A notebook's number is its place in that list (00, 01, ...); its file is ``notebooks/NN_stem.ipynb``, its
+solutions (where ``solutions`` is true) ``solutions/NN_stem_solutions.ipynb``; its title is what its first heading
+says after the number (``# 03 · The 3×3 kernel net``), and its summary is its line in 00's table of contents.
 Navigation, contents, slides, the site, the students' copies, the tests and the notebook-rewriting tools all
-read this list (stdlib only: ``course.py reset`` uses it before ``.venv`` exists).
+read ``COURSE`` (standard library only: ``course.py reset`` uses it before ``.venv`` exists).
 
-Adding, inserting or renumbering a notebook is one entry here plus the file itself (named, and its heading
-numbered, after its new place); then ``python -m coursekit navigation`` rewrites the links and the contents.
-``problems()`` lists every disagreement between this list and the folders; a test asserts there is none.
+Adding, inserting or renumbering a notebook is one line in notebooks.json plus the file itself (named, and its
+heading numbered, after its new place); then ``python -m coursekit navigation`` rewrites the links and the
+contents. ``problems()`` lists every disagreement between the registry and the folders; a test asserts there is
+none.
 """
 
 from __future__ import annotations
@@ -52,33 +55,16 @@ class Notebook:
         return SOLUTIONS / f"{self.number}_{self.stem}_solutions.ipynb" if self.solutions else None
 
 
-def _numbered(entries) -> tuple[Notebook, ...]:
-    return tuple(Notebook(f"{i:02d}", *entry[:3], **entry[3] if len(entry) > 3 else {})
-                 for i, entry in enumerate(entries))
+REGISTRY = Path(__file__).with_name("notebooks.json")
 
 
-# In course order: (stem, title, summary[, {"solutions": True}]).
-COURSE = _numbered([
-    ("start_here", "Start here", "this page: how the course works, the environment check, the data"),
-    ("weight_sharing", "Weight sharing", "overfitting as a ratio of weights to data; a kernel is a tiny linear "
-     "layer reused at every position of the image", {"solutions": True}),
-    ("dense_overfitting", "Dense overfitting", "a fully connected network memorises 1,000 digits: training "
-     "accuracy climbs while test accuracy stalls and falls", {"solutions": True}),
-    ("kernel_net", "The 3×3 kernel net", "16 kernels of 3×3 as one matrix product; the two bugs in the original "
-     "code, and why it learns anyway", {"solutions": True}),
-    ("correlation_and_convolution", "Correlation and convolution", "correlation vs convolution, valid/full/same, "
-     "the gradients of a convolutional layer, stride and padding", {"solutions": True}),
-    ("pooling_cnn", "Pooling and a small CNN", "max pooling forward and backward, the softmax + cross-entropy "
-     "gradient $p - y$, a conv → pool → softmax net", {"solutions": True}),
-    ("layers_and_deeper_nets", "Layers and deeper networks", "a network as a list of layers with forward and "
-     "backward; stacking convolutional layers", {"solutions": True}),
-    ("keras_bridge", "The Keras bridge", "the same networks in Keras, with `cnnlib` weights copied across and "
-     "identical outputs", {"solutions": True}),
-    ("a_cnn_that_beats_the_dense_net", "A CNN that beats the dense net", "the payoff: a LeNet-style CNN, trained "
-     "properly with a validation split, beats the dense network of 02 with a fraction of its weights"),
-    ("draw_a_digit", "Draw a digit and watch the network think", "draw a digit with the mouse and watch two "
-     "networks you trained answer, layer by layer; occlusion and gradient saliency maps, and where each misleads"),
-])
+def load(path: Path = REGISTRY) -> tuple[Notebook, ...]:
+    """The notebooks listed in path, numbered by their place."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(Notebook(number=f"{i:02d}", **entry) for i, entry in enumerate(entries))
+
+
+COURSE = load()
 
 
 def by_stem(stem: str, course: tuple[Notebook, ...] = COURSE) -> Notebook:

@@ -15,6 +15,12 @@ def test_the_registry_and_the_folders_agree():
     assert [int(n.number) for n in COURSE] == list(range(len(COURSE)))
 
 
+def test_the_registry_holds_one_line_per_notebook():
+    lines = registry.REGISTRY.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(COURSE) + 2
+    assert all(f'"stem": "{n.stem}"' in line for n, line in zip(COURSE, lines[1:]))
+
+
 def test_every_solutions_notebook_links_to_its_notebook():
     for notebook in COURSE:
         if notebook.solutions:
