@@ -12,6 +12,7 @@ packages the command needs; later runs reinstall only when ``pyproject.toml`` ch
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,7 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     if os.name == "posix":
         os.execve(python, cmd, course_env())  # JupyterLab and pytest get Ctrl+C and SIGTERM themselves
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # elsewhere the command gets Ctrl+C, and says what it does
     return subprocess.call(cmd, env=course_env())
 
 

@@ -247,6 +247,7 @@ def ensure_site_env(venv_dir: Path = SITE_VENV) -> Path:
     if python.exists() and read_stamp(stamp).get("requirements") == SITE_REQUIREMENTS:
         return python
     start, log = time.monotonic(), venv_dir / "pip-install.log"
+    print(f"  installing the site's builder into {venv_dir.relative_to(ROOT)} at the same time ...", flush=True)
     if python.exists():
         log.write_text("")
     else:

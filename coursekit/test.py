@@ -207,8 +207,8 @@ def check_kernels(argv: list[str]) -> int:
     add_selection_arguments(parser, check=False)
     targets = nbval_targets(tuple(parse_selection(parser, argv)[1]))
     env = dict(os.environ)
-    print(f"Strict nbval of {len(targets)} notebooks on {len(kernels.CHECK_KERNELS)} OpenBLAS kernels "
-          "x 1 and 2 threads, two runs at a time ...", flush=True)
+    print(f"Strict nbval of {len(targets)} notebook{'s' * (len(targets) > 1)} on {len(kernels.CHECK_KERNELS)} "
+          "OpenBLAS kernels x 1 and 2 threads, two runs at a time ...", flush=True)
 
     def check(coretype: str, threads: int, tmp: Path) -> tuple[str, int, str, str]:
         arch, why = kernels.probe(env, coretype, threads)

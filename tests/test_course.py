@@ -253,3 +253,18 @@ def test_runs_side_by_side_report_each_end_and_keep_a_failure(tmp_path, monkeypa
     assert "assert (1 + 1) == 3" in jobs[1].log.read_text()  # the whole output is kept for the summary
     [(name, (n, failed, _))] = testing.column_times(jobs[1:])["here"].items()
     assert name.endswith("test_bad.py") and (n, failed) == (1, 1)
+
+
+def test_an_old_environment_with_the_site_builder_loses_it(tmp_path, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(install, "pip", lambda python, args, log, progress=None: calls.append(args))
+    python = install.venv_python(tmp_path)
+    python.parent.mkdir(parents=True)
+    python.touch()
+    pyproject = install.file_hash(ROOT / "pyproject.toml")
+    install.write_stamp(tmp_path / ".cnnlib-installed", pyproject=pyproject, extras=["course", "site", "test"])
+    assert install.ensure_installed(frozenset({"course"}), tmp_path) == python
+    assert calls == [["uninstall", "--yes", "jupyterlite-core", "jupyterlite-pyodide-kernel"]]  # nothing else
+    assert install.read_stamp(tmp_path / ".cnnlib-installed")["extras"] == ["course", "test"]
+    assert "Removing the JupyterLite builder" in capsys.readouterr().out
+    assert install.ensure_installed(frozenset({"course", "test"}), tmp_path) == python and len(calls) == 1
