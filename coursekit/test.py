@@ -78,19 +78,37 @@ class Job:
         return lines[-1] if lines else "no output"
 
 
+def children_cpu_s() -> float:
+    """CPU seconds of every child process ended and waited for so far (with their own such children)."""
+    if os.name != "posix":
+        return 0.0
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_side_by_side(jobs: list[Job], heartbeat_s: float = 60) -> None:
-    """Start every job at once; say when each ends (and now and then which still run); stop all on Ctrl+C."""
-    start = time.monotonic()
+    """Start every job at once; say when each ends (and now and then which still run); stop all on Ctrl+C.
+
+    A job's CPU time is what the children's CPU time grew by when it ended: its kernels, servers and browsers
+    included (each waits for its own), the other jobs not (they have not ended yet).
+    """
+    start, cpu = time.monotonic(), children_cpu_s()
     for job in jobs:
         job.start()
     running, last_beat = list(jobs), start
     try:
         while running:
             time.sleep(0.5)
-            for job in [j for j in running if j.proc.poll() is not None]:
+            for job in list(running):
+                if job.proc.poll() is None:  # reaps at most this job: its CPU time is the growth below
+                    continue
                 running.remove(job)
+                used, cpu = children_cpu_s() - cpu, children_cpu_s()
                 status = "passed" if job.proc.returncode == 0 else "FAILED"
-                print(f"  [{time.monotonic() - start:4.0f} s] {job.name} {status}: {job.summary()}", flush=True)
+                print(f"  [{time.monotonic() - start:4.0f} s] {job.name} {status} ({used:.0f} s of CPU): "
+                      f"{job.summary()}", flush=True)
             if running and time.monotonic() - last_beat > heartbeat_s:
                 last_beat = time.monotonic()
                 print(f"  [{last_beat - start:4.0f} s] ... still running: {', '.join(j.name for j in running)}",

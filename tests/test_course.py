@@ -248,7 +248,8 @@ def test_runs_side_by_side_report_each_end_and_keep_a_failure(tmp_path, monkeypa
             for name, nice in (("good", 0), ("bad", 5))]
     testing.run_side_by_side(jobs)
     out = capsys.readouterr().out
-    assert re.search(r"good run passed: 1 passed in", out) and re.search(r"bad run FAILED: 1 failed in", out)
+    assert re.search(r"good run passed \(\d+ s of CPU\): 1 passed in", out)
+    assert re.search(r"bad run FAILED \(\d+ s of CPU\): 1 failed in", out)
     assert [job.proc.returncode for job in jobs] == [0, 1]
     assert "assert (1 + 1) == 3" in jobs[1].log.read_text()  # the whole output is kept for the summary
     [(name, (n, failed, _))] = testing.column_times(jobs[1:])["here"].items()
