@@ -49,9 +49,12 @@ def probe(env: dict[str, str], coretype: str | None, threads: int = 1) -> tuple[
     return "/".join(sorted(a or "?" for a in openblas)), ""
 
 
-def second_kernel(env: dict[str, str]) -> tuple[str | None, str]:
-    """(coretype, message) for the test command's second pass, or (None, why there is none)."""
-    default, why = probe(env, env.get("OPENBLAS_CORETYPE"))
+def second_kernel(env: dict[str, str], default: str | None = None) -> tuple[str | None, str]:
+    """(coretype, message) for the test command's second pass, or (None, why there is none); default is the
+    kernel that runs without OPENBLAS_CORETYPE, if probed already."""
+    why = ""
+    if default is None:
+        default, why = probe(env, env.get("OPENBLAS_CORETYPE"))
     if default is None:
         return None, why
     machine = platform.machine().lower()

@@ -180,8 +180,8 @@ def main(args: list[str]) -> int:
     env = dict(os.environ)
     print("+ ruff check .", flush=True)
     lint_code = subprocess.call([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, env=env)
-    first = kernels.probe(env, env.get("OPENBLAS_CORETYPE"))[0] or "its BLAS"
-    here = f"this machine ({first})"
+    first, why_not = kernels.probe(env, env.get("OPENBLAS_CORETYPE"))
+    here = f"this machine ({first or 'its BLAS'})"
     if args:
         print("note: arguments given, so one pytest run on this machine's BLAS kernel "
               "(`course.py check-kernels` checks notebooks on several).", flush=True)
@@ -194,7 +194,7 @@ def main(args: list[str]) -> int:
         jobs = [Job("browser tests", here, [BROWSER_TESTS], env),
                 Job("library tests", here, ["tests", f"--ignore={BROWSER_TESTS}"], env, nice=5),
                 Job("notebooks", here, notebooks, env, nice=5)]
-        coretype, message = kernels.second_kernel(env)
+        coretype, message = kernels.second_kernel(env, first) if first else (None, why_not)
         if coretype is None:
             print(f"note: NO second BLAS kernel pass: {message}.", flush=True)
         else:
