@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from cnnlib.conv import image_sections
 from cnnlib.data import load_mnist, prepare_images
 from cnnlib.gradcheck import numerical_gradient, rel_error
 from cnnlib.losses import softmax_cross_entropy
@@ -168,17 +169,14 @@ def test_builders_skip_the_image_gradient_in_their_first_conv():
         assert net.backward(np.ones_like(net.forward(x, training=True))) is None
 
 
-def test_faithful_window_rows_are_reused_only_for_unchanged_images():
-    net = FaithfulKernelNet(seed=1, image_size=6)
-    x = np.random.default_rng(0).random((3, 1, 6, 6))
-    first = net.windows(x)
-    assert net.windows(x) is first  # the same images: the cached rows
-    assert first.shape == (3 * 3 * 3, 9)
-    np.testing.assert_array_equal(first[1], x[0, 0, 0:3, 1:4].ravel())  # window-major, like the seed
-    x[1, 0, 2, 2] = 5.0  # edited in place: the rows must be computed afresh
-    again = net.windows(x)
-    assert again is not first and again.max() == 5.0
-    np.testing.assert_array_equal(net.windows(x.copy()), again)
+def test_faithful_window_rows_are_the_seeds_image_sections():
+    x = np.random.default_rng(0).random((3, 1, 7, 7))
+    for fixes, p in [((), 4), (("windows",), 5)]:  # the seed's range(7 - 3), and all 7 - 3 + 1 positions
+        rows = FaithfulKernelNet(seed=1, image_size=7, fixes=fixes).windows(x, np.float32)
+        assert rows.shape == (3 * p * p, 9) and rows.dtype == np.float32
+        sections = image_sections(x, 3)[:, :p, :p]  # (3, p, p, 1, 3, 3)
+        np.testing.assert_array_equal(rows, sections.reshape(-1, 9).astype(np.float32))
+        np.testing.assert_array_equal(rows[1], x[0, 0, 0:3, 1:4].ravel().astype(np.float32))  # window-major
 
 
 def test_faithful_test_mode_in_float32_predicts_like_float64():

@@ -20,15 +20,10 @@ one ``randint(2)`` dropout mask per batch from the same ``RandomState``, so with
 import numpy as np
 
 from cnnlib._checks import as_float_array, check_finite, check_float_dtype, check_positive_int, check_seed
-from cnnlib.conv import image_sections
 from cnnlib.nets.kernel_net_weights import KERNEL_NUM_KERNELS, KERNEL_SEED, KERNEL_SIZE, initial_weights
 
 #: The slips of the seed's code that ``FaithfulKernelNet(fixes=...)`` can undo.
 KERNEL_NET_SLIPS = ("windows", "sign", "derivative")
-
-
-#: ``FaithfulKernelNet`` keeps window rows (and the images they came from) up to this many bytes.
-WINDOW_CACHE_BYTES = 320 * 2**20
 
 
 def _check_fixes(fixes):
@@ -57,11 +52,6 @@ class FaithfulKernelNet:
     eval_dtype: the dtype of a test-mode forward (``training=False``; default: ``dtype``).
     Training needs float64 to replay the seed; test accuracy only needs the argmax of
     the logits, which float32 gives about four times faster (``build_kernel_net`` uses it).
-
-    Speed: the images never change during training, so the net keeps the window rows
-    ``(N*p*p, 9)`` of the arrays it is given (up to ``WINDOW_CACHE_BYTES``) and reuses
-    them when the same array comes back with the same contents (checked with
-    ``numpy.array_equal``, so an edited array is never served stale windows).
     """
 
     def __init__(self, seed=KERNEL_SEED, fixes=(), image_size=28, dtype=np.float64, eval_dtype=None):
@@ -83,22 +73,16 @@ class FaithfulKernelNet:
         self.eval_dtype = dtype if eval_dtype is None else check_float_dtype("eval_dtype", eval_dtype)
         self.grads = {}
         self._cache = None
-        self._windows = {}  # (address, shape, strides, dtypes) of an image array -> (its copy, its window rows)
 
     def windows(self, x, dtype=None):
         """The seed's image sections as rows: x (N, 1, S, S) -> (N*p*p, 9) in ``dtype`` (default x's),
-        window-major like the seed."""
-        dtype = x.dtype if dtype is None else np.dtype(dtype)
-        key = (x.__array_interface__["data"][0], x.shape, x.strides, x.dtype.str, dtype.str)
-        if key in self._windows and np.array_equal(self._windows[key][0], x):
-            return self._windows[key][1]
-        n, p = x.shape[0], self.positions
-        sections = image_sections(x, KERNEL_SIZE)[:, :p, :p]  # (N, p, p, 1, 3, 3): the seed's windows
-        cols = sections.reshape(n * p * p, KERNEL_SIZE * KERNEL_SIZE).astype(dtype, copy=False)  # (N*p*p, 9)
-        cached = sum(images.nbytes + rows.nbytes for images, rows in self._windows.values())
-        if cached + x.nbytes + cols.nbytes <= WINDOW_CACHE_BYTES:
-            self._windows[key] = (x.copy(), cols)
-        return cols
+        window-major like the seed: row ``(n*p + i)*p + j`` is the 3x3 window at (i, j) of image n."""
+        n, p, k = x.shape[0], self.positions, KERNEL_SIZE
+        rows = np.empty((n, p, p, k * k), dtype=x.dtype if dtype is None else dtype)  # (N, p, p, 9)
+        for r in range(k):
+            for c in range(k):  # pixel (r, c) of every window: the images shifted by (r, c)
+                rows[..., r * k + c] = x[:, 0, r:r + p, c:c + p]
+        return rows.reshape(n * p * p, k * k)  # (N*p*p, 9)
 
     def forward(self, x, training=False):
         """x: (N, 1, S, S) -> logits (N, 10); training draws the seed's dropout mask."""
@@ -116,9 +100,10 @@ class FaithfulKernelNet:
         h = np.tanh(pre, out=pre).reshape(x.shape[0], self.hidden_size)  # (N, p*p*16), position-major
         mask = None
         if training:
-            mask = self.random_state.randint(2, size=h.shape)  # the seed's 0/1 mask (integers, as drawn)
+            # the seed's 0/1 mask: randint(2) from its RandomState, as 0.0/1.0 in h's dtype
+            mask = self.random_state.randint(2, size=h.shape).astype(h.dtype)
             h *= mask
-            h *= 2  # h = tanh(pre) * (mask * 2), bit for bit, in place
+            h *= 2  # h = tanh(pre) * mask * 2, bit for bit, in place
         self._cache = (cols, mask, h)
         return h @ w  # (N, 10) logits
 
@@ -136,12 +121,11 @@ class FaithfulKernelNet:
             dpre *= 2
             slope = np.multiply(h, 0.5)  # t exactly where the mask kept the unit; elsewhere dpre is already 0
             slope *= slope
-        else:  # the seed: dh * (1 - h*h) * mask, the derivative of the scaled h and a mask without x 2
-            slope = np.multiply(h, h)
-        np.subtract(1, slope, out=slope)
+            np.subtract(1, slope, out=slope)
+        else:  # the seed: dh * (1 - h*h) * mask, the derivative of the scaled h and a mask without x 2;
+            slope = np.multiply(h, h)  # (1 - h*h) * mask is mask - h*h, since h = 0 wherever mask = 0
+            np.subtract(mask, slope, out=slope)
         dpre *= slope
-        if "derivative" not in self.fixes:
-            dpre *= mask
         dk = cols.T @ dpre.reshape(-1, KERNEL_NUM_KERNELS)  # (9, 16)
         self.grads["kernels"] = dk if "sign" in self.fixes else -dk  # the seed climbs the kernels' loss
         return None
