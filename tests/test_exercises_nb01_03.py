@@ -11,6 +11,7 @@ from cnnlib.exercises import (
     check_mse_grad,
     check_output_size,
     check_param_counts,
+    check_step_cosine,
     check_tanh_dropout_backward,
     check_weights_per_example,
     check_window_rows,
@@ -35,6 +36,14 @@ def rows(image, k, shrink=0, column_order=False, window_transposed=False):
         positions = [(i, j) for j in range(w_out) for i in range(h_out)]
     windows = [image[i:i + k, j:j + k] for i, j in positions]
     return np.array([(w.T if window_transposed else w).reshape(-1) for w in windows])
+
+
+def seed_factor(t):
+    return (4 * t**2 - 1) / (2 * (1 - t**2))
+
+
+def cosine(a, b):
+    return a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
 
 
 def per_example(sizes, n, bias=True):
@@ -97,6 +106,15 @@ CASES = [
     (check_tanh_dropout_backward, lambda d, t, m: d * m * (1 - t * t), "not yet", "the × 2 is missing"),
     (check_tanh_dropout_backward, lambda d, t, m: d * 2 * (1 - t * t), "not yet", "the mask is missing"),
     (check_tanh_dropout_backward, lambda d, t, m: d * m * 2 * t * (1 - t), "not yet", "the sigmoid's slope"),
+    (check_step_cosine, lambda t, g: cosine(seed_factor(t) @ g, g.sum(axis=0)), "correct", "-1.00 with only"),
+    (check_step_cosine, lambda t, g: -cosine(seed_factor(t) @ g, g.sum(axis=0)), "not yet", "the opposite sign"),
+    (check_step_cosine, lambda t, g: 1.0, "not yet", "the true step with itself"),
+    (check_step_cosine, lambda t, g: -1.0, "not yet", "the sign slip alone"),
+    (check_step_cosine, lambda t, g: cosine((4 * t**2 - 1) @ g, g.sum(axis=0)), "not yet", "already hold the true"),
+    (check_step_cosine, lambda t, g: seed_factor(t) @ g @ g.sum(axis=0), "not yet", "by both lengths"),
+    (check_step_cosine, lambda t, g: seed_factor(t), "not yet", "should be one number, got an ndarray"),
+    (check_step_cosine, lambda t, g: cosine(seed_factor(t[::-1]) @ g, g.sum(axis=0)), "not yet",
+     "the cosine is -0.9"),
 ]
 
 

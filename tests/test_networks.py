@@ -14,7 +14,7 @@ from cnnlib.nets.kernel_net import build_kernel_net, train_kernel_net
 from cnnlib.nets.layered_net import build_layered_net
 from cnnlib.nets.pooling_net import build_pooling_net
 from cnnlib.optimizers import SGD
-from cnnlib.train import History, TrainingRun
+from cnnlib.train import History, TrainingRun, fit
 
 
 def softmax(z):
@@ -206,3 +206,24 @@ def test_a_trainer_returns_a_training_run_that_unpacks_like_a_pair():
     assert isinstance(run, TrainingRun) and isinstance(run.history, History) and len(run.history) == 1
     net, history = run
     assert net is run.net and history is run.history
+
+
+def test_the_faithful_run_in_float32_follows_float64_through_its_first_collapse():
+    """Notebook 03 trains the replica in float32: the seed's float64 gives the same test predictions at the top
+    of the first climb (iteration 14) and at the bottom of the first collapse (iteration 22)."""
+    (x_train, y_train), (x_test, y_test) = load_mnist(n_train=1000)
+    predictions = {}
+    for dtype in (np.float64, np.float32):
+        net = build_kernel_net(faithful=True, dtype=dtype)
+        x, x_eval = prepare_images(x_train, dtype=dtype), prepare_images(x_test[:1000], dtype=dtype)
+
+        def keep(record, net=net, x_eval=x_eval, dtype=dtype):
+            if record["epoch"] in (14, 22):
+                predictions[dtype, record["epoch"]] = net.forward(x_eval).argmax(axis=1)
+
+        fit(net, x, y_train, num_epochs=22, batch_size=128, optimizer=SGD(2 / 128), shuffle=False, drop_last=True,
+            callback=keep, progress=None)
+    assert np.mean(predictions[np.float32, 14] == y_test[:1000]) > 0.3  # the climb
+    assert np.mean(predictions[np.float32, 22] == y_test[:1000]) < 0.05  # the collapse: worse than chance
+    for iteration in (14, 22):
+        np.testing.assert_array_equal(predictions[np.float32, iteration], predictions[np.float64, iteration])

@@ -25,7 +25,12 @@ from cnnlib.exercises.keras_bridge import (
                                           check_dense_rows_to_keras,
                                           check_keras_kernel_layout,
 )
-from cnnlib.exercises.kernel_net import check_kernel_update_sign, check_tanh_dropout_backward, check_window_rows
+from cnnlib.exercises.kernel_net import (
+                                          check_kernel_update_sign,
+                                          check_step_cosine,
+                                          check_tanh_dropout_backward,
+                                          check_window_rows,
+)
 from cnnlib.exercises.layers import check_layer_backward, check_network_backward, check_receptive_field
 from cnnlib.exercises.pooling import check_maxpool_backward, check_maxpool_forward, check_softmax_ce_grad
 from cnnlib.exercises.weight_sharing import check_correlate2d, check_output_size, check_param_counts
@@ -34,7 +39,7 @@ from cnnlib.exercises.weight_sharing import check_correlate2d, check_output_size
 EXERCISES = {
     "01": (check_output_size, check_correlate2d, check_param_counts),
     "02": (check_weights_per_example, check_dense_backward, check_mse_grad),
-    "03": (check_window_rows, check_kernel_update_sign, check_tanh_dropout_backward),
+    "03": (check_window_rows, check_kernel_update_sign, check_tanh_dropout_backward, check_step_cosine),
     "04": (check_convolve_via_rotation, check_conv_kernel_grad, check_conv_input_grad, check_conv_backward),
     "05": (check_maxpool_forward, check_maxpool_backward, check_softmax_ce_grad),
     "06": (check_layer_backward, check_network_backward, check_receptive_field),

@@ -1,4 +1,5 @@
-"""Checkers for notebook 03 (the 3×3 kernel net): window rows, the kernel update's sign, tanh after dropout."""
+"""Checkers for notebook 03 (the 3×3 kernel net): window rows, the kernel update's sign, tanh after dropout,
+the direction of the seed's kernel step."""
 
 import numpy as np
 
@@ -7,7 +8,7 @@ from cnnlib.conv import image_sections
 from cnnlib.dropout import dropout_backward
 from cnnlib.exercises._compare import compare_array
 from cnnlib.exercises._inputs import small_ints
-from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, shape_text
+from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, num, shape_text, type_name
 from cnnlib.losses import softmax_cross_entropy
 
 
@@ -145,3 +146,86 @@ def check_tanh_dropout_backward(tanh_dropout_backward, time_limit=DEFAULT_TIME_L
                        success="Your gradient goes through the dropout mask (× 2) and tanh's slope 1 − t² "
                                "exactly as cnnlib's layers do, in all 3 cases.")
 
+
+
+def _seed_step_factor(t):
+    """r(t) = (4t² − 1) / (2(1 − t²)): the seed's kernel step through a kept window over the true descent step
+    through it (negative: uphill)."""
+    t = np.asarray(t, dtype=np.float64)
+    return (4 * t**2 - 1) / (2 * (1 - t**2))
+
+
+def _compare_cosine(got, expected, mistakes, sign_hint):
+    """None if ``got`` is a number within 1e-6 of ``expected``; else the problem, with the hint of a known slip."""
+    if isinstance(got, np.ndarray) and got.size == 1:
+        got = got.reshape(()).item()
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+        return f"the cosine should be one number, got {type_name(got)}"
+    text = f"the cosine is {num(got)}, expected {num(expected)}"
+    if not np.isfinite(got):
+        return text
+    if abs(got - expected) <= 1e-6:
+        return None
+    for wrong, hint in mistakes:
+        if abs(got - wrong) <= 1e-6:
+            return f"{text} — {hint}"
+    return f"{text}: the opposite sign — {sign_hint}" if abs(got + expected) <= 1e-6 else text
+
+
+def _cosine(a, b):
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def _step_cosine_problem(seed, t):
+    """One kernel's kept windows: tanh values ``t`` (P,) and each window's share of the true descent step (P, 9).
+
+    The shares point roughly the same way, as those of ink windows do (a blob of ink times an error signal).
+    """
+    rng = np.random.default_rng(seed)
+    shares = 1.0 + 0.6 * rng.normal(size=(len(t), 9))  # (P, 9)
+    shares *= rng.choice([1.0, -1.0]) * rng.uniform(0.5, 2.0, size=(len(t), 1))
+    return np.asarray(t, dtype=np.float64), shares
+
+
+def check_step_cosine(step_cosine, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
+    """Check ``step_cosine(t, shares) -> cosine`` (a number).
+
+    t: (P,) tanh values of one kernel's output at the P windows the dropout mask kept; shares: (P, 9)
+    each window's share of the true descent step for that kernel (their sum is the true step). The
+    seed's step is the sum of the shares weighted by r(t) = (4t² − 1) / (2(1 − t²)); the answer is
+    the cosine between the seed's step and the true descent step.
+    """
+    settings = [("6 windows, all with |t| < 0.5", 40, [0.02, -0.1, 0.2, -0.35, 0.45, 0.3]),
+                ("6 windows, all with |t| > 0.5", 41, [0.97, -0.9, 0.6, -0.99, 0.8, 0.93]),
+                ("8 windows, both kinds", 42, [0.1, -0.3, 0.95, 0.4, -0.7, 0.0, 0.2, -0.45])]
+    cases = []
+    for label, seed, t in settings:
+        t, shares = _step_cosine_problem(seed, t)
+        weights = _seed_step_factor(t)
+        cases.append(Case(label, (t, shares), _cosine(weights @ shares, shares.sum(axis=0)), {"weights": weights}))
+
+    def compare(got, case):
+        t, shares = case.args
+        true_step = shares.sum(axis=0)  # (9,)
+        mistakes = [
+            (1.0, "that is the cosine of the true step with itself: the seed's step weights each window's share "
+                  "by r(t)"),
+            (-1.0, "−1 is the sign slip alone; the seed's slope differs from the true one too, so each share is "
+                   "weighted by r(t), which is positive where |t| > 0.5"),
+            (_cosine((4 * t**2 - 1) @ shares, true_step), "the shares already hold the true slope 2(1 − t²): "
+                                                          "weight them by r(t), the seed's slope with the "
+                                                          "update's sign divided by the true slope"),
+            (case.context["weights"] @ shares @ true_step, "a cosine divides the dot product by both lengths"),
+        ]
+        return _compare_cosine(got, case.expected, mistakes,
+                               "below |t| = 0.5 a window pushes uphill (r < 0), above it downhill")
+
+    def summary(case):
+        return f"{case.expected:+.2f} with {case.label.split(', ')[1].replace('all with', 'only')}"
+
+    saturated = np.abs(cases[2].args[0]) > 0.5
+    return check_cases(step_cosine, cases, compare, time_limit=time_limit, quiet=quiet,
+                       success=f"The cosine is {summary(cases[0])} (uphill), {summary(cases[1])} (downhill) "
+                               f"and {cases[2].expected:+.2f} with {saturated.sum()} of {saturated.size} windows "
+                               "past |t| = 0.5: the weight r(t) of a saturated window grows without bound, so a "
+                               "few of them can outweigh many unsaturated ones.")

@@ -62,9 +62,13 @@ def build_kernel_net(seed=KERNEL_SEED, *, faithful=False, fixes=(), dtype=None):
     """The kernel net, initialised as the seed does.
 
     faithful=False: the corrected cnnlib ``Sequential`` (float32 unless ``dtype``);
-    faithful=True: ``FaithfulKernelNet(seed, fixes)``, trained in float64 unless ``dtype`` says
-    otherwise and evaluated (test mode) in float32: over the 300 iterations on the bundled
-    4,000 test images, its predictions equal float64 ones at every iteration.
+    faithful=True: ``FaithfulKernelNet(seed, fixes)``, trained in float64 (the seed's arithmetic) unless
+    ``dtype`` says otherwise and evaluated (test mode) in float32: over the 300 iterations on the bundled
+    4,000 test images, its predictions equal float64 ones at every iteration. Trained in float32
+    (notebook 03 does, 2.5 times faster) it follows the float64 run: on the bundled data, the same
+    predictions on all 4,000 test images at each of notebook 03's 90 probes over the 300 iterations, and
+    weights 3e-6 (relative) apart at the end; ``tests/test_networks.py`` checks the predictions through
+    the first collapse.
     """
     check_choice("faithful", faithful, (True, False))
     if faithful:
