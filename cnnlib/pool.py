@@ -1,4 +1,5 @@
-"""Pooling: spatially (max / average over windows) and across kernels (sum / mean / max of K maps).
+"""Pooling: spatially (max / average over windows, or the average of a whole map) and across kernels
+(sum / mean / max of K maps).
 
 Spatial pooling of ``x: (N, C, H, W)`` with a ``size x size`` window moved by
 ``stride`` (default: ``size``) gives ``out: (N, C, H', W')`` with
@@ -152,6 +153,29 @@ def avgpool2d_backward(dout, cache):
     dx = np.zeros(x_shape, dtype=dtype)
     share = dout / (size * size)  # (N, C, H', W')
     return _add_window_gradients(dx, size, stride, lambda i, j: share)
+
+
+def global_avgpool_forward(x):
+    """Global average pooling: the mean of every map. x: (N, C, H, W) -> out: (N, C).
+
+    Where a pattern sits in the map does not change the mean, so a network that ends with it
+    answers the same for a pattern anywhere in the map (notebook 09 measures how nearly).
+    cache = (x.shape, x.dtype).
+    """
+    x = as_float_array("x", x)
+    check_ndim("x", x, 4, "(N, C, H, W)")
+    check_nonempty("x", x, "(x is (N, C, H, W))", from_axis=1)
+    check_finite("x", x)
+    return x.mean(axis=(2, 3)), (x.shape, x.dtype)
+
+
+def global_avgpool_backward(dout, cache):
+    """Spread each map's gradient equally over its H*W positions: dout: (N, C) -> dx: (N, C, H, W)."""
+    x_shape, dtype = cache
+    dout = as_float_array("dout", dout)
+    check_shape("dout", dout, x_shape[:2])
+    share = dout.astype(dtype, copy=False) / (x_shape[2] * x_shape[3])  # (N, C)
+    return np.broadcast_to(share[:, :, None, None], x_shape).copy()  # (N, C, H, W)
 
 
 POOL_KERNEL_MODES = ("sum", "mean", "max")

@@ -18,7 +18,7 @@ from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.dense import dense_forward
 from cnnlib.dropout import dropout_forward
 from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
-from cnnlib.pool import avgpool2d_forward, maxpool2d_forward, pool_kernels_forward
+from cnnlib.pool import avgpool2d_forward, global_avgpool_forward, maxpool2d_forward, pool_kernels_forward
 
 RNG = np.random.default_rng(0)
 
@@ -38,6 +38,7 @@ SPECS = {
                                                     "b": RNG.random(2)}, ("x",), ("x", "w", "b")),
     "maxpool2d_forward": (maxpool2d_forward, {"x": RNG.random((2, 3, 6, 6))}, ("x",), ("x",)),
     "avgpool2d_forward": (avgpool2d_forward, {"x": RNG.random((2, 3, 6, 6))}, ("x",), ("x",)),
+    "global_avgpool_forward": (global_avgpool_forward, {"x": RNG.random((2, 3, 6, 6))}, ("x",), ("x",)),
     "pool_kernels_forward": (_call(pool_kernels_forward, mode="max"), {"maps": RNG.random((2, 3, 4, 4))},
                              ("maps",), ("maps",)),
     "dense_forward": (dense_forward, {"x": RNG.random((3, 5)), "w": RNG.random((5, 2)), "b": RNG.random(2)},

@@ -4,7 +4,19 @@ import numpy as np
 import pytest
 
 from cnnlib.gradcheck import numerical_gradient, rel_error
-from cnnlib.layers import AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Reshape, Sigmoid, Tanh
+from cnnlib.layers import (
+    AvgPool2D,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalAvgPool2D,
+    MaxPool2D,
+    ReLU,
+    Reshape,
+    Sigmoid,
+    Tanh,
+)
 
 TOL = 1e-6
 
@@ -87,6 +99,15 @@ def test_pooling_gradients(cls, size, stride, hw):
     check_layer(cls(size, stride), images((2, 3) + hw))
 
 
+def test_global_avgpool_layer_gradient_and_shape():
+    layer = GlobalAvgPool2D()
+    check_layer(layer, images((2, 3, 5, 4)))
+    assert layer.forward(np.zeros((4, 16, 3, 3))).shape == (4, 16)
+    assert layer.num_params() == 0 and repr(layer) == "GlobalAvgPool2D()"
+    with pytest.raises(RuntimeError, match="before forward"):
+        GlobalAvgPool2D().backward(np.zeros((4, 16)))
+
+
 def test_maxpool_shapes_drop_trailing_rows():
     out = MaxPool2D(2).forward(np.zeros((1, 8, 26, 26)))
     assert out.shape == (1, 8, 13, 13)
@@ -150,7 +171,8 @@ def test_flatten_and_reshape_round_trip():
 
 def test_layers_keep_float32():
     x = images((2, 1, 8, 8)).astype(np.float32)
-    for layer in [Conv2D(1, 2, 3), MaxPool2D(2), AvgPool2D(2), Tanh(), Sigmoid(), ReLU(), Dropout(0.5)]:
+    for layer in [Conv2D(1, 2, 3), MaxPool2D(2), AvgPool2D(2), GlobalAvgPool2D(), Tanh(), Sigmoid(), ReLU(),
+                  Dropout(0.5)]:
         out = layer.forward(x, training=True)
         assert out.dtype == np.float32, layer
         assert layer.backward(np.ones_like(out)).dtype == np.float32, layer

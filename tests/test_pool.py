@@ -7,6 +7,8 @@ from cnnlib.gradcheck import numerical_gradient, rel_error
 from cnnlib.pool import (
     avgpool2d_backward,
     avgpool2d_forward,
+    global_avgpool_backward,
+    global_avgpool_forward,
     maxpool2d_backward,
     maxpool2d_forward,
     pool_kernels_backward,
@@ -181,6 +183,44 @@ def test_overlapping_and_spaced_windows_match_gathered_windows(shape, size, stri
     expected_out, expected_argmax, _ = gathered_maxpool(x, size, stride)
     np.testing.assert_array_equal(out, expected_out)
     np.testing.assert_array_equal(cache[4], expected_argmax)
+
+
+# --------------------------------------------------------------------------- global average pooling
+
+@pytest.mark.parametrize("shape", [(2, 3, 5, 7), (1, 1, 1, 1), (3, 2, 4, 4)])
+def test_global_avgpool_is_the_mean_of_each_map_and_its_gradient_checks(shape):
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=shape)
+    out, cache = global_avgpool_forward(x)
+    assert out.shape == shape[:2]
+    np.testing.assert_allclose(out, [[x[i, c].sum() / x[i, c].size for c in range(shape[1])]
+                                     for i in range(shape[0])])
+    dout = rng.normal(size=out.shape)
+    dx = global_avgpool_backward(dout, cache)
+    dx_num = numerical_gradient(lambda v: global_avgpool_forward(v)[0], x, dout)
+    assert dx.shape == shape and rel_error(dx, dx_num) < 1e-6
+
+
+def test_global_avgpool_equals_avgpool_over_the_whole_map_and_ignores_where():
+    x = np.random.default_rng(5).normal(size=(2, 3, 6, 6))
+    np.testing.assert_allclose(global_avgpool_forward(x)[0], avgpool2d_forward(x, 6)[0][:, :, 0, 0])
+    blob = np.zeros((1, 1, 6, 6))
+    blob[0, 0, 1:3, 1:3] = 1
+    moved = np.roll(blob, (2, 3), axis=(2, 3))  # the same pattern elsewhere in the map: the same mean
+    assert global_avgpool_forward(blob)[0] == global_avgpool_forward(moved)[0] == 4 / 36
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_global_avgpool_keeps_the_dtype_and_checks_dout(dtype):
+    x = np.ones((2, 3, 4, 4), dtype=dtype)
+    out, cache = global_avgpool_forward(x)
+    dx = global_avgpool_backward(np.ones_like(out), cache)
+    assert out.dtype == dx.dtype == dtype
+    np.testing.assert_array_equal(dx, np.full(x.shape, 1 / 16, dtype=dtype))
+    with pytest.raises(ValueError, match=r"dout.*\(2, 3\)"):
+        global_avgpool_backward(np.ones((2, 3, 1, 1)), cache)
+    with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
+        global_avgpool_forward(np.ones((3, 4, 4)))
 
 
 # --------------------------------------------------------------------------- across kernels

@@ -38,8 +38,8 @@ from cnnlib.layers.convolution import Conv2D
 from cnnlib.layers.dense import Dense
 from cnnlib.layers.dropout import Dropout
 from cnnlib.layers.initializers import glorot_uniform
-from cnnlib.layers.pooling import AvgPool2D, MaxPool2D
+from cnnlib.layers.pooling import AvgPool2D, GlobalAvgPool2D, MaxPool2D
 from cnnlib.layers.reshaping import Flatten, Reshape
 
 __all__ = ["Layer", "layer_outputs", "forward_through", "glorot_uniform", "Conv2D", "MaxPool2D", "AvgPool2D",
-           "Dense", "Dropout", "Flatten", "Reshape", "Tanh", "Sigmoid", "ReLU"]
+           "GlobalAvgPool2D", "Dense", "Dropout", "Flatten", "Reshape", "Tanh", "Sigmoid", "ReLU"]

@@ -1,13 +1,21 @@
-"""Spatial pooling layers, ``MaxPool2D`` and ``AvgPool2D``: wrappers over ``cnnlib.pool``.
+"""Spatial pooling layers, ``MaxPool2D``, ``AvgPool2D`` and ``GlobalAvgPool2D``: wrappers over ``cnnlib.pool``.
 
-Both take ``(N, C, H, W) -> (N, C, H', W')`` over ``size x size`` windows, with
-``H' = (H - size) // stride + 1``; stride defaults to size, and trailing rows/columns that do
-not fill a window are dropped. Neither has weights.
+``MaxPool2D`` and ``AvgPool2D`` take ``(N, C, H, W) -> (N, C, H', W')`` over ``size x size`` windows,
+with ``H' = (H - size) // stride + 1``; stride defaults to size, and trailing rows/columns that do
+not fill a window are dropped. ``GlobalAvgPool2D`` averages each whole map: ``(N, C, H, W) -> (N, C)``.
+None has weights.
 """
 
 from cnnlib._checks import check_positive_int
 from cnnlib.layers.base import Layer
-from cnnlib.pool import avgpool2d_backward, avgpool2d_forward, maxpool2d_backward, maxpool2d_forward
+from cnnlib.pool import (
+    avgpool2d_backward,
+    avgpool2d_forward,
+    global_avgpool_backward,
+    global_avgpool_forward,
+    maxpool2d_backward,
+    maxpool2d_forward,
+)
 
 
 class _Pool2D(Layer):
@@ -50,3 +58,18 @@ class AvgPool2D(_Pool2D):
 
     pool_forward = staticmethod(avgpool2d_forward)
     pool_backward = staticmethod(avgpool2d_backward)
+
+
+class GlobalAvgPool2D(Layer):
+    """Global average pooling: the mean of each map, ``(N, C, H, W) -> (N, C)``; no weights.
+
+    It replaces ``Flatten`` before a network's last dense layer: the dense layer then reads one
+    number per map, wherever in the map its pattern was found.
+    """
+
+    def forward(self, x, training=False):
+        out, self._cache = global_avgpool_forward(x)
+        return out
+
+    def backward(self, dout):
+        return global_avgpool_backward(dout, self._need_cache())
