@@ -36,7 +36,7 @@ def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, va
 
     x: (N, ...) training inputs, y: (N,) labels; x_val, y_val: the validation split, measured after
     every epoch ``val_batch_size`` samples at a time.
-    fit_kwargs go to ``cnnlib.train.fit`` (batch_size, optimizer, loss, rng, ...);
+    fit_kwargs go to ``cnnlib.train.fit`` (batch_size, optimizer, loss, rng, augment, ...);
     not ``num_epochs``, ``test`` or ``record_every`` (set here).
     Returns an ``EarlyStoppingResult``.
     """

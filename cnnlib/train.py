@@ -16,6 +16,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+
 from cnnlib._checks import as_generator, check_callable, check_choice, check_network, check_positive_int, check_samples
 from cnnlib.evaluate import count_correct, float_dtype, loss_and_accuracy, loss_function
 from cnnlib.optimizers import SGD
@@ -118,8 +120,18 @@ def _checked_optimizer(optimizer):
     return optimizer
 
 
+def _augmented(augment, x_batch, rng):
+    """``augment(x_batch, rng)``, checked to be an array of the batch's shape."""
+    out = augment(x_batch, rng)
+    if not isinstance(out, np.ndarray) or out.shape != x_batch.shape:
+        got = f"shape {out.shape}" if isinstance(out, np.ndarray) else type(out).__name__
+        raise ValueError(f"augment must return an array of the batch's shape {x_batch.shape}, got {got}")
+    return out
+
+
 def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax_cross_entropy", shuffle=True,
-        rng=None, drop_last=False, test=None, record_every=None, callback=None, progress="auto", num_classes=10):
+        rng=None, drop_last=False, test=None, record_every=None, callback=None, progress="auto", num_classes=10,
+        augment=None):
     """Train ``net`` with mini-batch gradient descent; return a ``History``.
 
     x: (N, ...) training inputs; y: (N,) integer labels in [0, num_classes).
@@ -140,6 +152,9 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
         "num_epochs", "steps_per_epoch"} (e.g. a live plot).
     progress: "auto" | "bar" | "tqdm" | "widget" | None (see ``cnnlib.progress``);
         nothing is ever printed to stdout.
+    augment: optional ``augment(x_batch, rng) -> x_batch`` (e.g. ``cnnlib.augment.random_shifts(3)``):
+        every training batch goes through it before the forward pass, with ``rng`` (the generator
+        that also shuffles, so a seed still fixes the whole run); the test split is never augmented.
     The same seeds (layer rngs, ``rng``) give bitwise identical runs.
     """
     check_network(net, ("forward", "backward", "named_parameters", "named_gradients"))
@@ -156,6 +171,8 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
     record_every = steps_per_epoch if record_every is None else check_positive_int("record_every", record_every)
     callbacks = as_callbacks(callback)
     optimizer = _checked_optimizer(optimizer)
+    if augment is not None:
+        check_callable("augment", augment, "augment(x_batch, rng) -> x_batch", 2)
     rng = as_generator(rng)
     loss_fn, targets = loss_function(loss, y, num_classes, float_dtype(x))
     if test is not None:
@@ -173,7 +190,7 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
                 xs, ys, ts = x, y, targets
             for b in range(steps_per_epoch):
                 sl = slice(b * batch_size, min((b + 1) * batch_size, n))
-                out = net.forward(xs[sl], training=True)
+                out = net.forward(xs[sl] if augment is None else _augmented(augment, xs[sl], rng), training=True)
                 value, dout = loss_fn(out, ts[sl])
                 net.backward(dout)
                 optimizer.step(net)
