@@ -10,13 +10,17 @@ module                     name                 network
 ``pooling_net``            ``pooling``          source 002's pooling CNN
 ``layered_net``            ``layered``          source 004's network of layers
 ``lenet``                  (no trainer)         notebook 08's LeNet-style CNN
+``fair_dense_net``         (no trainer)         notebook 08's dense net, trained like LeNet
+``gap_net``                (no trainer)         notebook 09's CNN with global average pooling
+``recipe``                                      the training recipe of notebooks 08-10
 =========================  ===================  ==================================================
 
 ``NETWORKS[name].description`` says in one line what each named network is (``python -m cnnlib
 train --help`` prints it); each module's docstring says the rest.
 
 Each module holds its network's hyperparameters as documented constants, a ``build_*`` function
-and (except ``lenet``) a ``train_*`` function::
+and (except the networks of notebooks 08-10, which ``recipe.train_with_recipe`` trains) a
+``train_*`` function::
 
     (x_train, y_train), (x_test, y_test) = load_mnist(n_train=1000)
     run = train_kernel_net(x_train, y_train, x_test, y_test)        # a TrainingRun(net, history)
