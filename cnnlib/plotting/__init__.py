@@ -18,6 +18,7 @@ module                 what it draws
 ``training``           loss and accuracy curves
 ``results``            confusion matrix, misclassified digits, a unit's receptive field
 ``saliency``           occlusion and gradient saliency maps
+``shifts``             test accuracy against the shift of the digits (the shift test)
 ``draw_a_digit``       every network's maps and probabilities for a drawn digit
 ``style``              font sizes, colour maps and limits, colour bars (shared by all)
 ``mosaic``             many maps as the tiles of one image (fast to redraw)
@@ -36,10 +37,11 @@ from cnnlib.plotting.panels import Panel, plot_digits, plot_kernels, plot_panels
 from cnnlib.plotting.pooling import plot_pooling, pooling_state
 from cnnlib.plotting.results import plot_confusion_matrix, plot_misclassified, plot_receptive_field
 from cnnlib.plotting.saliency import plot_saliency
+from cnnlib.plotting.shifts import plot_accuracy_against_shift
 from cnnlib.plotting.stepper import convolution_step_state, plot_convolution_step
 from cnnlib.plotting.training import plot_training_curves
 
 __all__ = ["plot_kernels", "Panel", "plot_panels", "plot_digits", "convolution_step_state",
            "plot_convolution_step", "kernel_maps_state", "plot_kernel_maps", "feature_maps_state", "plot_feature_maps",
            "pooling_state", "plot_pooling", "plot_training_curves", "plot_confusion_matrix", "plot_misclassified",
-           "plot_receptive_field", "plot_saliency", "drawing_state", "plot_drawing"]
+           "plot_receptive_field", "plot_saliency", "drawing_state", "plot_drawing", "plot_accuracy_against_shift"]
