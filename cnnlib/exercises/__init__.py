@@ -1,4 +1,4 @@
-"""Checked exercises: one checker per exercise of notebooks 01-07.
+"""Checked exercises: one checker per exercise of notebooks 01-10.
 
 A student writes a function (or a class) in a notebook and passes it to its
 checker, e.g. ``check_correlate2d(my_correlate2d)``. The checker runs it on
@@ -13,17 +13,20 @@ Every checker takes ``time_limit`` (seconds per call, default 5) and
 """
 
 from cnnlib.exercises._report import CheckResult
+from cnnlib.exercises.augmentation import check_pad_and_crop, check_random_shift_augment, check_small_shift_prediction
+from cnnlib.exercises.controlled_experiment import check_early_stopping_rule, check_fair_ratio_test, check_margin
 from cnnlib.exercises.convolution import (
-                                          check_conv_backward,
-                                          check_conv_input_grad,
-                                          check_conv_kernel_grad,
-                                          check_convolve_via_rotation,
+                                           check_conv_backward,
+                                           check_conv_input_grad,
+                                           check_conv_kernel_grad,
+                                           check_convolve_via_rotation,
 )
 from cnnlib.exercises.dense_overfitting import check_dense_backward, check_mse_grad, check_weights_per_example
+from cnnlib.exercises.equivariance import check_equivariant_layers, check_gap_backward, check_unfilled_region
 from cnnlib.exercises.keras_bridge import (
-                                          check_cnnlib_kernel_layout,
-                                          check_dense_rows_to_keras,
-                                          check_keras_kernel_layout,
+                                           check_cnnlib_kernel_layout,
+                                           check_dense_rows_to_keras,
+                                           check_keras_kernel_layout,
 )
 from cnnlib.exercises.kernel_net import (
                                           check_kernel_update_sign,
@@ -44,6 +47,9 @@ EXERCISES = {
     "05": (check_maxpool_forward, check_maxpool_backward, check_softmax_ce_grad),
     "06": (check_layer_backward, check_network_backward, check_receptive_field),
     "07": (check_keras_kernel_layout, check_cnnlib_kernel_layout, check_dense_rows_to_keras),
+    "08": (check_early_stopping_rule, check_margin, check_fair_ratio_test),
+    "09": (check_unfilled_region, check_gap_backward, check_equivariant_layers),
+    "10": (check_pad_and_crop, check_random_shift_augment, check_small_shift_prediction),
 }
 
 __all__ = ["CheckResult", "EXERCISES"] + [check.__name__ for checks in EXERCISES.values() for check in checks]
