@@ -12,14 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def notebook(folder, number, suffix=""):
-    """The notebook numbered ``number`` that has checked exercises (while the course is renumbered, two
-    notebooks may share a number; only one of them calls checkers)."""
     paths = sorted((ROOT / folder).glob(f"{number}_*{suffix}.ipynb"))
-    notebooks = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
-    if len(notebooks) > 1:
-        notebooks = [nb for nb in notebooks if checker_calls(nb)]
-    assert len(notebooks) == 1, f"expected one notebook {folder}/{number}_*{suffix}.ipynb with checks, found {paths}"
-    return notebooks[0]
+    assert len(paths) == 1, f"expected one notebook {folder}/{number}_*{suffix}.ipynb, found {paths}"
+    return json.loads(paths[0].read_text(encoding="utf-8"))
 
 
 def checker_calls(nb):

@@ -6,7 +6,7 @@ The session's JupyterLab (conftest.py) gets a small notebook of this test's own:
 prediction shown next to the canvas must change from "draw a digit" to both networks' answers, and the picture
 of the maps and bars must be redrawn; Undo brings back "draw a digit". Screenshot: pytest's temporary folder.
 
-Run as a script, it trains them as notebook 09 does, draws a 1, a 7, a 0 and a 4 with the mouse, prints what
+Run as a script, it trains them as notebook 11 does, draws a 1, a 7, a 0 and a 4 with the mouse, prints what
 the demo shows for each, and saves the screenshot of the demo to images/draw_a_digit.png::
 
     python tests/browser/test_browser_drawing.py [--iterations 25]
@@ -136,7 +136,7 @@ if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description="Draw digits in the demo with the mouse; save the screenshot.")
-    parser.add_argument("--iterations", type=int, default=25, help="kernel net iterations (notebook 09: 25)")
+    parser.add_argument("--iterations", type=int, default=25, help="kernel net iterations (notebook 11: 25)")
     parser.add_argument("--out", default=str(ROOT / "images" / "draw_a_digit.png"))
     args = parser.parse_args()
     record(args.iterations, Path(args.out))
