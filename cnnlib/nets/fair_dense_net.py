@@ -19,7 +19,7 @@ from cnnlib.sequential import Sequential
 FAIR_DENSE_HIDDEN = 100
 
 
-#: Learning rate, chosen in notebook 08 on the validation split (with the width) from 0.01, 0.03 and 0.1.
+#: Learning rate, chosen in notebook 08 on the validation split (with the width) from 0.01 and 0.03.
 FAIR_DENSE_LR = 0.03
 
 

@@ -25,7 +25,7 @@ LENET_CHANNELS = (8, 16)
 LENET_KERNEL_SIZE = 3
 
 
-#: Learning rate, chosen in notebook 08 on the validation split from 0.01, 0.03 and 0.1.
+#: Learning rate, chosen in notebook 08 on the validation split from 0.01 and 0.03.
 LENET_LR = 0.03
 
 
