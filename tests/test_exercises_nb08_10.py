@@ -195,3 +195,15 @@ def test_equivariant_layers_measures_what_the_notebook_teaches():
     assert equivariant_layers(build_lenet(3), x, 2) == {0: 2, 1: 2, 2: 1, 3: 1, 4: 1}
     assert equivariant_layers(build_lenet(3), x, 4) == {0: 4, 1: 4, 2: 2, 3: 2, 4: 2, 5: 1}
     assert equivariant_layers(build_lenet(3), x, 1) == {0: 1, 1: 1}
+
+
+@pytest.mark.parametrize("checker, right", [(check_fair_ratio_test, ("784-7-10", "LeNet")),
+                                            (check_equivariant_layers, {0, 1, 2, 3, 4})])
+def test_value_checkers_take_a_function_that_returns_the_value(checker, right):
+    def my_answer():
+        return right
+
+    assert checker(my_answer, quiet=True)
+    assert checker(lambda: None, quiet=True).status == "not attempted"
+    slow = checker(lambda: __import__("time").sleep(1), time_limit=0.1, quiet=True)
+    assert slow.status == "not yet" and "did not finish within 0.1 s" in slow.message

@@ -10,17 +10,8 @@ from cnnlib.data import load_mnist, to_float
 from cnnlib.evaluate import evaluate
 from cnnlib.exercises._compare import compare_array
 from cnnlib.exercises._inputs import small_ints
-from cnnlib.exercises._report import (
-    CORRECT,
-    DEFAULT_TIME_LIMIT,
-    NOT_ATTEMPTED,
-    NOT_YET,
-    Case,
-    check_cases,
-    num,
-    report,
-    type_name,
-)
+from cnnlib.exercises._report import CORRECT, DEFAULT_TIME_LIMIT, NOT_YET, Case, check_cases, num, report, type_name
+from cnnlib.exercises._values import answer_value
 from cnnlib.nets.fair_dense_net import FAIR_DENSE_LR, build_fair_dense_net
 from cnnlib.nets.recipe import recipe_split, train_with_recipe
 
@@ -133,10 +124,11 @@ def small_shift_accuracy():
 
 def check_small_shift_prediction(prediction, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Check ``prediction = (low, high)``, at most 0.15 wide, against ``small_shift_accuracy()``, measured here
-    (a few seconds). time_limit is accepted for a uniform interface."""
-    if prediction is None:
-        return report(NOT_ATTEMPTED, "Not attempted: my_range is None — write your prediction as (low, high), "
-                                     "then run this cell again.", quiet)
+    (a few seconds). A function returning the range will do too."""
+    prediction, done = answer_value(prediction, "my_range", "write your prediction as (low, high)",
+                                      time_limit, quiet)
+    if done is not None:
+        return done
     ok = isinstance(prediction, (tuple, list)) and len(prediction) == 2 and all(
         isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in prediction)
     if not ok:

@@ -3,17 +3,8 @@ error, and which two rows of the ablation table test the weights-per-image claim
 
 import numpy as np
 
-from cnnlib.exercises._report import (
-    CORRECT,
-    DEFAULT_TIME_LIMIT,
-    NOT_ATTEMPTED,
-    NOT_YET,
-    Case,
-    check_cases,
-    num,
-    report,
-    type_name,
-)
+from cnnlib.exercises._report import CORRECT, DEFAULT_TIME_LIMIT, NOT_YET, Case, check_cases, num, report, type_name
+from cnnlib.exercises._values import answer_value
 from cnnlib.nets.dense_net import build_dense_net
 from cnnlib.nets.fair_dense_net import build_fair_dense_net
 from cnnlib.nets.lenet import build_lenet
@@ -169,12 +160,13 @@ def ablation_rows():
 def check_fair_ratio_test(pair, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Check ``pair``: the two row labels of notebook 08's ablation table that test "fewer weights per
     training image generalise better" most cleanly (same recipe, about the same weights, another
-    architecture). time_limit is accepted for a uniform interface; nothing is run."""
+    architecture); a function returning the pair will do too."""
+    pair, done = answer_value(pair, "my_pair", "put two row labels of the table in a tuple",
+                              time_limit, quiet)
+    if done is not None:
+        return done
     rows = ablation_rows()
     labels = ", ".join(repr(label) for label in rows)
-    if pair is None:
-        return report(NOT_ATTEMPTED, "Not attempted: my_pair is None — put two row labels of the table in a "
-                                     "tuple, then run this cell again.", quiet)
     if not isinstance(pair, (tuple, list, set)) or len(pair) != 2 or not all(isinstance(p, str) for p in pair):
         return report(NOT_YET, f"Not yet: the answer should be a tuple of two row labels (strings), got "
                                f"{type_name(pair)}.", quiet)

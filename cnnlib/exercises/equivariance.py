@@ -7,16 +7,8 @@ from cnnlib.augment import shift_images, unfilled_region
 from cnnlib.data import load_mnist, to_float
 from cnnlib.exercises._compare import compare_array
 from cnnlib.exercises._inputs import small_ints
-from cnnlib.exercises._report import (
-    CORRECT,
-    DEFAULT_TIME_LIMIT,
-    NOT_ATTEMPTED,
-    NOT_YET,
-    Case,
-    check_cases,
-    report,
-    type_name,
-)
+from cnnlib.exercises._report import CORRECT, DEFAULT_TIME_LIMIT, NOT_YET, Case, check_cases, report, type_name
+from cnnlib.exercises._values import answer_value
 from cnnlib.layers import forward_through
 from cnnlib.nets.lenet import build_lenet
 from cnnlib.pool import global_avgpool_backward, global_avgpool_forward
@@ -134,11 +126,12 @@ def check_equivariant_layers(layers, time_limit=DEFAULT_TIME_LIMIT, quiet=False)
     """Check ``layers``: the set of LeNet's layer numbers whose output moves with a digit moved 2 pixels down.
 
     The check measures it: ``build_lenet(0)`` (equivariance holds for any weights) on the first test digit of the
-    bundled MNIST subset. time_limit is accepted for a uniform interface.
+    bundled MNIST subset. A function returning the set will do too.
     """
-    if layers is None:
-        return report(NOT_ATTEMPTED, "Not attempted: my_layers is None — write your prediction as a set of layer "
-                                     "numbers, then run this cell again.", quiet)
+    layers, done = answer_value(layers, "my_layers", "write your prediction as a set of layer numbers",
+                                  time_limit, quiet)
+    if done is not None:
+        return done
     if not isinstance(layers, (set, frozenset, list, tuple)) or not all(
             isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in layers):
         return report(NOT_YET, f"Not yet: the answer should be a set of layer numbers such as {{0, 1}}, got "
