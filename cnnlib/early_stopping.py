@@ -12,6 +12,7 @@ set: the epoch is chosen on it).
 from dataclasses import dataclass
 
 from cnnlib._checks import check_positive_int
+from cnnlib.sequential import network_state
 from cnnlib.train import History, TestSplit, as_callbacks, fit
 
 
@@ -58,7 +59,7 @@ def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, va
         epoch = int(record["epoch"])
         if record["test_accuracy"] > best["accuracy"]:
             best.update(epoch=epoch, accuracy=record["test_accuracy"],
-                        weights={k: p.copy() for k, p in net.named_parameters().items()})
+                        weights={k: p.copy() for k, p in network_state(net).items()})
         elif epoch - best["epoch"] >= patience:
             raise _Stop
 
@@ -67,7 +68,7 @@ def fit_early_stopping(net, x, y, x_val, y_val, *, max_epochs=30, patience=5, va
             callback=keep_best, **fit_kwargs)
     except _Stop:
         pass
-    for key, p in net.named_parameters().items():
+    for key, p in network_state(net).items():  # the weights and any running statistics of the best epoch
         p[...] = best["weights"][key]
     return EarlyStoppingResult(best_epoch=best["epoch"], best_val_accuracy=best["accuracy"],
                                stopped_epoch=int(history.epoch[-1]), history=history)

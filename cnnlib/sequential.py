@@ -13,8 +13,10 @@
 A "network" for the optimisers, ``save_weights``/``load_weights`` and ``cnnlib.train``
 is anything with ``forward(x, training)``, ``backward(dout)``,
 ``named_parameters()`` and ``named_gradients()`` (dicts of arrays with the same
-keys); ``Sequential`` is one, ``cnnlib.nets.faithful_kernel_net.FaithfulKernelNet`` (the source
-notebooks' hand-written kernel net) is another.
+keys), and optionally ``named_buffers()`` (arrays that are not trained but belong
+with the weights, e.g. batch normalisation's running statistics); ``Sequential`` is
+one, ``cnnlib.nets.faithful_kernel_net.FaithfulKernelNet`` (the source notebooks'
+hand-written kernel net) is another.
 
 ``save_weights`` writes to a temporary file in the same folder and renames it over the
 target only once it is complete (``os.replace``), so an interrupted save (Ctrl-C, a full
@@ -88,8 +90,14 @@ class Sequential:
                 grads[f"{i}.{type(layer).__name__}.{name}"] = layer.grads[name]
         return grads
 
+    def named_buffers(self):
+        """{"<index>.<LayerClass>.<name>": array} for every buffer (not trained, e.g. ``"2.BatchNorm2D.running_mean"``),
+        in layer order (the arrays, not copies); {} when no layer has any."""
+        return {f"{i}.{type(layer).__name__}.{name}": b
+                for i, layer in enumerate(self.layers) for name, b in getattr(layer, "buffers", {}).items()}
+
     def num_params(self):
-        """Total number of trainable numbers."""
+        """Total number of trainable numbers (buffers not included)."""
         return int(sum(p.size for p in self.named_parameters().values()))
 
     def summary(self, input_shape=None):
@@ -97,7 +105,8 @@ class Sequential:
 
         input_shape: per-sample input shape such as (1, 28, 28); defaults to the
         one given to the constructor. Output shapes come from one test-mode
-        forward pass of a zero image.
+        forward pass of a zero image. A network with buffers (batch normalisation's
+        running statistics) gets a column and a total of its non-trainable numbers.
         """
         input_shape = self.input_shape if input_shape is None else check_sizes("input_shape", input_shape)
         if input_shape is None:
@@ -106,17 +115,23 @@ class Sequential:
         params = list(self.named_parameters().values())
         dtype = params[0].dtype if params else np.float64
         x = np.zeros((1,) + input_shape, dtype=dtype)
-        rows = [("#", "layer", "output shape", "parameters")]
-        rows.append(("", "input", str(input_shape), ""))
+        num_buffers = sum(b.size for b in self.named_buffers().values())
+        rows = [("#", "layer", "output shape", "parameters", "non-trainable")]
+        rows.append(("", "input", str(input_shape), "", ""))
         for i, layer in enumerate(self.layers):
             x = layer.forward(x, training=False)
             count = sum(p.size for p in layer.params.values())
-            rows.append((str(i), repr(layer), str(tuple(x.shape[1:])), f"{count:,}"))
-        widths = [max(len(r[c]) for r in rows) for c in range(4)]
-        lines = [f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]:>{widths[3]}}".rstrip()
-                 for r in rows]
+            fixed = sum(b.size for b in getattr(layer, "buffers", {}).values())
+            rows.append((str(i), repr(layer), str(tuple(x.shape[1:])), f"{count:,}", f"{fixed:,}"))
+        columns = 5 if num_buffers else 4
+        widths = [max(len(r[c]) for r in rows) for c in range(columns)]
+        aligns = [">", "<", "<", ">", ">"]
+        lines = ["  ".join(f"{r[c]:{aligns[c]}{widths[c]}}" for c in range(columns)).rstrip() for r in rows]
         rule = "-" * max(len(line) for line in lines)
-        return "\n".join([lines[0], rule, *lines[1:], rule, f"total parameters: {self.num_params():,}"])
+        totals = [f"total parameters: {self.num_params():,}"]
+        if num_buffers:
+            totals.append(f"non-trainable (running statistics): {num_buffers:,}")
+        return "\n".join([lines[0], rule, *lines[1:], rule, *totals])
 
     def __repr__(self):
         inner = ",\n".join(f"  {layer!r}" for layer in self.layers)
@@ -130,11 +145,14 @@ def _architecture(net):
     return repr(net)
 
 
-def _check_net(net):
+def network_state(net):
+    """Every array that makes up a trained ``net``: ``named_parameters()`` and, where the network has them,
+    ``named_buffers()`` (e.g. batch normalisation's running statistics), in one dict of the arrays themselves."""
     if not callable(getattr(net, "named_parameters", None)):
         raise ValueError(f"net must be a network with named_parameters() (a Sequential or a cnnlib kernel net), "
                          f"got {type(net).__name__}")
-    return net.named_parameters()
+    buffers = net.named_buffers() if callable(getattr(net, "named_buffers", None)) else {}
+    return {**net.named_parameters(), **buffers}
 
 
 def weights_path(path):
@@ -174,7 +192,8 @@ def _count_bad(a):
 
 
 def save_weights(net, path):
-    """Write every parameter of ``net`` to a ``.npz`` file (keys as in ``named_parameters()``).
+    """Write every parameter of ``net`` to a ``.npz`` file (keys as in ``named_parameters()``), and its
+    buffers (``named_buffers()``: batch normalisation's running statistics), which test mode needs.
 
     ".npz" is appended to ``path`` if missing (as numpy does, and as ``load_weights`` expects);
     returns the path written. The file is written completely under a temporary name in the
@@ -182,7 +201,7 @@ def save_weights(net, path):
     Raises ValueError (and writes nothing) for a path that cannot be written or a parameter
     that holds NaN or inf.
     """
-    params = _check_net(net)
+    params = network_state(net)
     path = check_save_path(path)
     for key, p in params.items():
         bad = _count_bad(np.asarray(p))
@@ -239,9 +258,10 @@ def load_weights(net, path):
     anything changes: the file must be a complete ``save_weights`` file, hold exactly this
     network's parameters with the same shapes, as finite floats, and record the same
     architecture (``repr(net)``: layer types, sizes and activations). Otherwise a ValueError
-    names the layer and what differs, and ``net`` is left as it was.
+    names the layer and what differs, and ``net`` is left as it was. Buffers (running
+    statistics) are part of "everything": a file without them does not load into a network with them.
     """
-    params = _check_net(net)
+    params = network_state(net)
     path = weights_path(path)
     saved, saved_arch = _read(path)
     hint = f"\nthe file was saved from:\n{saved_arch}\nthis network is:\n{_architecture(net)}"
@@ -273,8 +293,8 @@ def load_weights(net, path):
 
 
 def _describe_key(key):
-    """'3.Dense.w' -> "layer 3 (Dense) 'w'"."""
-    parts = key.split(".")
+    """'3.Dense.w' -> "layer 3 (Dense) 'w'"; '4.ResidualBlock.bn1.gamma' -> "layer 4 (ResidualBlock) 'bn1.gamma'"."""
+    parts = key.split(".", 2)
     if len(parts) == 3:
         return f"layer {parts[0]} ({parts[1]}) {parts[2]!r}"
     return repr(key)

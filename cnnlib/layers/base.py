@@ -5,9 +5,12 @@ Every layer has the same small interface::
     out = layer.forward(x, training=False)   # keeps what backward needs
     dx = layer.backward(dout)                # dout: gradient of the loss w.r.t. out
     layer.params["w"], layer.grads["w"]      # arrays by name ({} for layers without weights)
+    layer.buffers["running_mean"]            # state that is not trained (batch normalisation's statistics)
 
 ``backward`` returns the gradient with respect to the layer's input and fills
-``grads`` with one array per entry of ``params`` (same names, same shapes).
+``grads`` with one array per entry of ``params`` (same names, same shapes). ``buffers`` hold
+numbers a layer updates itself in training mode and uses in test mode; optimisers never touch
+them, but ``save_weights``/``load_weights`` keep them with the weights.
 """
 
 
@@ -30,14 +33,16 @@ class Layer:
     """Base class: ``forward(x, training=False)``, ``backward(dout) -> dx``, ``params``, ``grads``.
 
     ``params`` and ``grads`` are dicts of arrays by name ("w", "b"); a layer
-    without weights keeps them empty. ``forward`` stores what ``backward``
-    needs; ``backward`` uses the most recent ``forward``. Calling the layer,
-    ``layer(x)``, is ``layer.forward(x)`` in test mode.
+    without weights keeps them empty. ``buffers``: arrays that are not trained (e.g.
+    running statistics), updated in place by the layer itself; empty for most layers.
+    ``forward`` stores what ``backward`` needs; ``backward`` uses the most recent
+    ``forward``. Calling the layer, ``layer(x)``, is ``layer.forward(x)`` in test mode.
     """
 
     def __init__(self):
         self.params = {}
         self.grads = {}
+        self.buffers = {}
         self._cache = None
 
     def forward(self, x, training=False):

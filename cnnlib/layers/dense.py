@@ -5,23 +5,25 @@ import numpy as np
 from cnnlib._checks import as_generator, check_choice, check_float_dtype, check_positive_int
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.layers.base import Layer
-from cnnlib.layers.initializers import glorot_uniform
+from cnnlib.layers.initializers import initial_weights
 
 
 class Dense(Layer):
     """Fully connected layer: ``x: (N, D) -> out = x @ w + b: (N, M)``.
 
-    w: (D, M), b: (M,) (``bias=False``: no bias). rng: Generator for Glorot-uniform weights.
+    w: (D, M), b: (M,) (``bias=False``: no bias). rng: Generator for the initial weights;
+    init: the initialiser's name (``cnnlib.layers.initializers.INITIALIZERS``), default "glorot_uniform".
     """
 
-    def __init__(self, in_features, out_features, *, bias=True, rng=None, dtype=np.float32):
+    def __init__(self, in_features, out_features, *, bias=True, rng=None, dtype=np.float32, init="glorot_uniform"):
         super().__init__()
         self.in_features = check_positive_int("in_features", in_features)
         self.out_features = check_positive_int("out_features", out_features)
         check_choice("bias", bias, (True, False))
         dtype = check_float_dtype("dtype", dtype)
         d, m = self.in_features, self.out_features
-        self.params["w"] = glorot_uniform(as_generator(rng), (d, m), d, m, dtype)
+        self.init = init
+        self.params["w"] = initial_weights(init, as_generator(rng), (d, m), d, m, dtype)
         self.has_bias = bool(bias)
         if self.has_bias:
             self.params["b"] = np.zeros(m, dtype=dtype)
