@@ -18,7 +18,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnnlib._checks import as_generator, check_callable, check_choice, check_network, check_positive_int, check_samples
+from cnnlib._checks import (
+    as_generator,
+    check_callable,
+    check_choice,
+    check_network,
+    check_number,
+    check_positive_int,
+    check_samples,
+)
 from cnnlib.evaluate import count_correct, float_dtype, loss_and_accuracy, loss_function
 from cnnlib.optimizers import SGD
 from cnnlib.progress import make_progress
@@ -34,7 +42,9 @@ class History:
     measured on the training batches as they were trained on (with dropout active,
     like the seeds' ``train-acc``);
     test_loss, test_accuracy: on the test split in test mode (``math.nan`` where it
-    was not evaluated: no test data, or between ``TestSplit.every`` records).
+    was not evaluated: no test data, or between ``TestSplit.every`` records);
+    lr: the optimiser's learning rate at the last update of the record (the schedule's value
+    with ``schedule=``; ``math.nan`` for an optimiser without ``lr``).
     """
 
     epoch: list = field(default_factory=list)
@@ -43,6 +53,7 @@ class History:
     train_accuracy: list = field(default_factory=list)
     test_loss: list = field(default_factory=list)
     test_accuracy: list = field(default_factory=list)
+    lr: list = field(default_factory=list)
 
     def append(self, record):
         for key in self.as_dict():
@@ -129,9 +140,26 @@ def _augmented(augment, x_batch, rng):
     return out
 
 
+def _checked_schedule(schedule, optimizer):
+    """``schedule`` (None or a callable step -> lr) once checked against ``optimizer``, which must have ``lr``."""
+    if schedule is None:
+        return None
+    check_callable("schedule", schedule, "taking the step number and returning a learning rate", 1)
+    if not isinstance(getattr(optimizer, "lr", None), (int, float)):
+        raise ValueError(f"schedule= sets the optimizer's lr before every step, but {type(optimizer).__name__} "
+                         f"has no number lr; use an optimizer from cnnlib.optimizers")
+    return schedule
+
+
+def _scheduled_lr(schedule, step):
+    """``schedule(step)``, checked: a finite number > 0."""
+    lr = schedule(step)
+    return check_number(f"the schedule's learning rate at step {step}", lr, 0, low_open=True)
+
+
 def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax_cross_entropy", shuffle=True,
         rng=None, drop_last=False, test=None, record_every=None, callback=None, progress="auto", num_classes=10,
-        augment=None):
+        augment=None, schedule=None):
     """Train ``net`` with mini-batch gradient descent; return a ``History``.
 
     x: (N, ...) training inputs; y: (N,) integer labels in [0, num_classes).
@@ -148,13 +176,16 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
     record_every: None records once per epoch; an int k records every k batches
         (like seed 002's report every 100 steps).
     callback: a callable, or a list of them, called after each record with a dict
-        {"epoch", "step", "loss", "train_accuracy", "test_loss", "test_accuracy",
+        {"epoch", "step", "loss", "train_accuracy", "test_loss", "test_accuracy", "lr",
         "num_epochs", "steps_per_epoch"} (e.g. a live plot).
     progress: "auto" | "bar" | "tqdm" | "widget" | None (see ``cnnlib.progress``);
         nothing is ever printed to stdout.
     augment: optional ``augment(x_batch, rng) -> x_batch`` (e.g. ``cnnlib.augment.random_shifts(3)``):
         every training batch goes through it before the forward pass, with ``rng`` (the generator
         that also shuffles, so a seed still fixes the whole run); the test split is never augmented.
+    schedule: None (the optimizer's lr throughout) or a callable ``schedule(step) -> lr``
+        (``cnnlib.schedules``); before update ``step`` (0, 1, 2, ... over the whole run) the
+        optimizer's ``lr`` is set to ``schedule(step)``.
     The same seeds (layer rngs, ``rng``) give bitwise identical runs.
     """
     check_network(net, ("forward", "backward", "named_parameters", "named_gradients"))
@@ -173,6 +204,7 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
     optimizer = _checked_optimizer(optimizer)
     if augment is not None:
         check_callable("augment", augment, "augment(x_batch, rng) -> x_batch", 2)
+    schedule = _checked_schedule(schedule, optimizer)
     rng = as_generator(rng)
     loss_fn, targets = loss_function(loss, y, num_classes, float_dtype(x))
     if test is not None:
@@ -193,6 +225,8 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
                 out = net.forward(xs[sl] if augment is None else _augmented(augment, xs[sl], rng), training=True)
                 value, dout = loss_fn(out, ts[sl])
                 net.backward(dout)
+                if schedule is not None:
+                    optimizer.lr = _scheduled_lr(schedule, step)
                 optimizer.step(net)
                 step += 1
                 run_loss += value * out.shape[0]
@@ -209,7 +243,8 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
                                                             test.batch_size)
                 record = {"epoch": step / steps_per_epoch if record_every != steps_per_epoch else epoch + 1,
                           "step": step, "loss": run_loss / run_seen, "train_accuracy": run_correct / run_seen,
-                          "test_loss": test_loss, "test_accuracy": test_acc}
+                          "test_loss": test_loss, "test_accuracy": test_acc,
+                          "lr": float(getattr(optimizer, "lr", math.nan))}
                 history.append(record)
                 run_loss, run_correct, run_seen = 0.0, 0, 0
                 bar.set_postfix({"loss": record["loss"]} if math.isnan(test_acc)

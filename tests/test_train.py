@@ -71,7 +71,7 @@ def test_history_records_and_callbacks():
     assert math.isnan(history.test_accuracy[0]) and not math.isnan(history.test_accuracy[1])
     assert not math.isnan(history.test_accuracy[2])  # the last record is always evaluated
     assert [r["epoch"] for r in records] == [1, 2, 3]
-    assert set(records[0]) == {"epoch", "step", "loss", "train_accuracy", "test_loss", "test_accuracy",
+    assert set(records[0]) == {"epoch", "step", "loss", "train_accuracy", "test_loss", "test_accuracy", "lr",
                                "num_epochs", "steps_per_epoch"}
     assert records[-1]["test_accuracy"] == history.test_accuracy[-1]
 
