@@ -10,6 +10,8 @@ import numbers
 
 import numpy as np
 
+from cnnlib.errors import NonFiniteError
+
 
 def as_array(name, a):
     """``np.asarray(a)``, with a message naming ``name`` when ``a`` cannot be an array (ragged lists)."""
@@ -97,7 +99,7 @@ def check_bias(b, length, per):
 
 
 def check_finite(name, a):
-    """Raise if ``a`` contains NaN or inf.
+    """Raise ``NonFiniteError`` (a ValueError) if ``a`` contains NaN or inf.
 
     Fast path (it runs on every forward pass): for a contiguous float array one BLAS dot
     product ``sum(a * a)`` is finite exactly when no value is NaN or inf, unless the squares
@@ -109,10 +111,8 @@ def check_finite(name, a):
     finite = np.isfinite(a)
     if not finite.all():
         bad = a.size - int(finite.sum())
-        raise ValueError(
-            f"{name} must contain only finite numbers, got {bad} NaN/inf value(s) "
-            f"in an array of shape {a.shape}"
-        )
+        raise NonFiniteError(f"{name} must contain only finite numbers, got {bad} NaN/inf value(s) "
+                             f"in an array of shape {a.shape}")
 
 
 def _is_int(v):

@@ -12,8 +12,8 @@ training.
 
 **The rule for the suggestion.** The loss of single batches is noisy, so it is smoothed with an
 exponential moving average (``smoothing`` = 0.98, bias-corrected as in Adam). The run stops once the
-smoothed loss exceeds ``diverge_factor`` (4) times its lowest value, or the weights stop being
-finite. The suggested rate is the rate at the lowest smoothed loss divided by 10: at the minimum
+smoothed loss exceeds ``diverge_factor`` (4) times its lowest value, or the numbers overflow
+(a ``NonFiniteError``). The suggested rate is the rate at the lowest smoothed loss divided by 10: at the minimum
 the steps are already nearly too large, and a tenth of it is still on the falling part of the
 curve. It is a starting point for a search on the validation split, not a result.
 """
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnlib._checks import check_number, check_positive_int
+from cnnlib.errors import NonFiniteError
 from cnnlib.optimizers import SGD
 from cnnlib.schedules import ExponentialRange
-from cnnlib.sequential import network_state
 from cnnlib.train import fit
 
 
@@ -84,16 +84,15 @@ def find_lr(net, x, y, *, start_lr=1e-4, end_lr=10.0, num_steps=200, batch_size=
             raise _Stop
 
     try:
-        fit(work, x, y, num_epochs=-(-num_steps // steps_per_epoch), batch_size=batch_size, optimizer=optimizer,
-            loss=loss, rng=rng, record_every=1, callback=record, progress=None, schedule=schedule)
+        with np.errstate(over="ignore", invalid="ignore"):  # the sweep is meant to end in an overflow
+            fit(work, x, y, num_epochs=-(-num_steps // steps_per_epoch), batch_size=batch_size, optimizer=optimizer,
+                loss=loss, rng=rng, record_every=1, callback=record, progress=None, schedule=schedule)
     except _Stop:
         pass
-    except ValueError:
-        # a step so large that the weights overflowed: the next forward pass refuses them
-        if losses and not all(np.isfinite(p).all() for p in network_state(work).values()):
-            state["diverged"] = True
-        else:
-            raise
+    except NonFiniteError:  # a step so large that the numbers overflowed: the next forward pass refuses them
+        if not losses:
+            raise  # before any step: the images themselves hold NaN or inf
+        state["diverged"] = True
     smoothed = np.array(smoothed)
     best = int(np.argmin(smoothed))
     return LRFinderResult(lr=np.array(lrs), loss=np.array(losses), smoothed=smoothed,

@@ -155,6 +155,12 @@ def network_state(net):
     return {**net.named_parameters(), **buffers}
 
 
+def all_finite(net):
+    """True when every array of ``network_state(net)`` (weights and running statistics) is finite: False after a
+    step so large that some weight overflowed to inf or NaN."""
+    return all(bool(np.isfinite(a).all()) for a in network_state(net).values())
+
+
 def weights_path(path):
     """The file ``save_weights``/``load_weights`` use for ``path``: ``path`` with ".npz" added when missing."""
     try:

@@ -124,3 +124,23 @@ def test_a_gentle_sweep_runs_to_the_end():
     assert not result.diverged and len(result.lr) == 20 and math.isclose(result.lr[-1], 1e-2)
     with pytest.raises(ValueError, match=r"end must be a finite number > 0.1"):
         find_lr(toy_net(), x, y, start_lr=0.1, end_lr=0.01)
+
+
+def test_pictures_of_the_finder_and_of_schedules():
+    import matplotlib.pyplot as plt
+
+    from cnnlib.plotting import plot_lr_finder, plot_schedules
+
+    x, y = toy(n=64)
+    result = find_lr(toy_net(), x, y, start_lr=1e-3, end_lr=1e4, num_steps=80, batch_size=8, rng=0)
+    fig = plot_lr_finder(result)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and "stopped when the loss ran away" in ax.get_title()
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), result.smoothed)
+    assert ax.lines[3].get_xdata()[0] == result.suggested_lr  # the dashed line at the suggestion
+    plt.close(fig)
+    fig = plot_schedules({"cosine": CosineDecay(0.1, 50), "one cycle": OneCycle(0.1, 50)}, 50)
+    np.testing.assert_allclose(fig.axes[0].lines[1].get_ydata(), values(OneCycle(0.1, 50), 50))
+    plt.close(fig)
+    with pytest.raises(ValueError, match=r"result must be a cnnlib.lr_finder.LRFinderResult"):
+        plot_lr_finder(x)

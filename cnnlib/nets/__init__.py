@@ -13,6 +13,7 @@ module                     name                 network
 ``fair_dense_net``         (no trainer)         notebook 08's dense net, trained like LeNet
 ``gap_net``                (no trainer)         notebook 09's CNN with global average pooling
 ``recipe``                                      the training recipe of notebooks 08-10
+``deep_net``               (no trainer)         notebook 12's deep plain CNN: 8 convolutions, BN optional
 =========================  ===================  ==================================================
 
 ``NETWORKS[name].description`` says in one line what each named network is (``python -m cnnlib
@@ -20,7 +21,7 @@ train --help`` prints it); each module's docstring says the rest.
 
 Each module holds its network's hyperparameters as documented constants, a ``build_*`` function
 and (except the networks of notebooks 08-10, which ``recipe.train_with_recipe`` trains) a
-``train_*`` function::
+``train_*`` function (``deep_net``'s trains one short run of a set-up and is not in the registry)::
 
     (x_train, y_train), (x_test, y_test) = load_mnist(n_train=1000)
     run = train_kernel_net(x_train, y_train, x_test, y_test)        # a TrainingRun(net, history)

@@ -5,7 +5,9 @@
     from cnnlib.widgets.feature_map_explorer import feature_map_explorer
     from cnnlib.widgets.pooling_explorer import pooling_explorer
     from cnnlib.widgets.training_monitor import TrainingMonitor
+from cnnlib.widgets.training_setup import TrainingSetupExplorer, training_setup_explorer
     from cnnlib.widgets.draw_a_digit import draw_a_digit
+    from cnnlib.widgets.training_setup import training_setup_explorer
 
     convolution_stepper(image, kernel)          image (H, W), kernel (KH, KW)
     kernel_explorer(net_or_kernels, images)     kernels (K, C, KH, KW) / Conv2D / Sequential /
@@ -15,6 +17,8 @@
     TrainingMonitor()                           a callback for cnnlib.train.fit(..., callback=...)
     draw_a_digit(nets)                          nets {name: TrainedNet(net, centered)}, from
                                                 cnnlib.plotting.draw_a_digit
+    training_setup_explorer(runs, stats)        a grid of short runs of notebook 12's deep net:
+                                                {(init, batch_norm, lr): DeepNetRun}, {(init, batch_norm): stats}
 
 How they behave in a notebook:
 
@@ -30,8 +34,8 @@ How they behave in a notebook:
   (``stepper.position.value = 5``), so tests and notebooks can drive it without a browser.
 
 The pictures are plain functions in ``cnnlib.plotting.stepper``, ``cnnlib.plotting.kernel_maps``,
-``cnnlib.plotting.feature_maps``, ``cnnlib.plotting.pooling``, ``cnnlib.plotting.training`` and
-``cnnlib.plotting.draw_a_digit`` (each returns a Figure).
+``cnnlib.plotting.feature_maps``, ``cnnlib.plotting.pooling``, ``cnnlib.plotting.training``,
+``cnnlib.plotting.draw_a_digit`` and ``cnnlib.plotting.training_setup`` (each returns a Figure).
 """
 
 from cnnlib.widgets.feature_map_explorer import FeatureMapExplorer, feature_map_explorer
@@ -39,6 +43,8 @@ from cnnlib.widgets.kernel_explorer import KernelExplorer, kernel_explorer
 from cnnlib.widgets.pooling_explorer import PoolingExplorer, pooling_explorer
 from cnnlib.widgets.stepper import ConvolutionStepper, convolution_stepper
 from cnnlib.widgets.training_monitor import TrainingMonitor
+from cnnlib.widgets.training_setup import TrainingSetupExplorer, training_setup_explorer
 
 __all__ = ["convolution_stepper", "kernel_explorer", "feature_map_explorer", "pooling_explorer",
-           "TrainingMonitor", "ConvolutionStepper", "KernelExplorer", "FeatureMapExplorer", "PoolingExplorer"]
+           "TrainingMonitor", "ConvolutionStepper", "KernelExplorer", "FeatureMapExplorer", "PoolingExplorer",
+           "training_setup_explorer", "TrainingSetupExplorer"]
