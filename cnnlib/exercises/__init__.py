@@ -1,4 +1,4 @@
-"""Checked exercises: one checker per exercise of notebooks 01-10.
+"""Checked exercises: one checker per exercise of notebooks 01-10 and 12-14.
 
 A student writes a function (or a class) in a notebook and passes it to its
 checker, e.g. ``check_correlate2d(my_correlate2d)``. The checker runs it on
@@ -23,6 +23,7 @@ from cnnlib.exercises.convolution import (
 )
 from cnnlib.exercises.dense_overfitting import check_dense_backward, check_mse_grad, check_weights_per_example
 from cnnlib.exercises.equivariance import check_equivariant_layers, check_gap_backward, check_unfilled_region
+from cnnlib.exercises.init_and_batchnorm import check_batchnorm_backward, check_he_std, check_spread_prediction
 from cnnlib.exercises.keras_bridge import (
                                            check_cnnlib_kernel_layout,
                                            check_dense_rows_to_keras,
@@ -35,6 +36,7 @@ from cnnlib.exercises.kernel_net import (
                                           check_window_rows,
 )
 from cnnlib.exercises.layers import check_layer_backward, check_network_backward, check_receptive_field
+from cnnlib.exercises.learning_rate import check_diverging_rates, check_one_cycle
 from cnnlib.exercises.pooling import check_maxpool_backward, check_maxpool_forward, check_softmax_ce_grad
 from cnnlib.exercises.weight_sharing import check_correlate2d, check_output_size, check_param_counts
 
@@ -50,6 +52,8 @@ EXERCISES = {
     "08": (check_early_stopping_rule, check_margin, check_fair_ratio_test),
     "09": (check_unfilled_region, check_gap_backward, check_equivariant_layers),
     "10": (check_pad_and_crop, check_random_shift_augment, check_small_shift_prediction),
+    "12": (check_he_std, check_spread_prediction, check_batchnorm_backward),
+    "13": (check_one_cycle, check_diverging_rates),
 }
 
 __all__ = ["CheckResult", "EXERCISES"] + [check.__name__ for checks in EXERCISES.values() for check in checks]
