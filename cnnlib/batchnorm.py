@@ -102,12 +102,16 @@ def batchnorm_forward(x, gamma, beta, *, mean=None, var=None, eps=1e-5):
     Returns out: x's shape (dtype of x, gamma and beta combined), and a ``BatchNormCache``.
     """
     x, gamma, beta, mean, var, eps, training = _check_inputs(x, gamma, beta, mean, var, eps)
-    axes = _channel_axes(x)
+    n, c = x.shape[:2]
+    m = x.size // c
     if training:
-        mean = x.mean(axis=axes)  # (C,)
-        var = ((x - _per_channel(mean, x)) ** 2).mean(axis=axes)  # (C,) biased: divided by m
+        mean = x.reshape(n, c, -1).sum(axis=(0, 2)) / m  # (C,); (N, C, H*W) or (N, D, 1) summed
+    centred = x - _per_channel(mean, x)
+    if training:
+        rows = centred.reshape(n, c, -1)  # (N, C, H*W)
+        var = np.einsum("ncm,ncm->c", rows, rows) / m  # (C,) biased: divided by m
     inv_std = 1.0 / np.sqrt(var + eps)  # (C,)
-    x_hat = (x - _per_channel(mean, x)) * _per_channel(inv_std, x)
+    x_hat = centred * _per_channel(inv_std, x)
     out = _per_channel(gamma, x) * x_hat + _per_channel(beta, x)
     dtype = np.result_type(x, gamma, beta)
     return out.astype(dtype, copy=False), BatchNormCache(x, x_hat, mean, var, inv_std, gamma, beta, training)

@@ -74,6 +74,12 @@ class Sequential:
             dout = layer.backward(dout)
         return dout
 
+    def clear_caches(self):
+        """Forget what every layer kept for its backward pass (``Layer.clear_cache``): after ``evaluate`` a
+        layer may hold a whole batch of its inputs. The weights and running statistics stay."""
+        for layer in self.layers:
+            layer.clear_cache()
+
     def named_parameters(self):
         """{"<index>.<LayerClass>.<name>": array} for every parameter, in layer order (the arrays, not copies)."""
         return {f"{i}.{type(layer).__name__}.{name}": p

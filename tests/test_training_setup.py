@@ -80,7 +80,7 @@ def test_a_run_that_overflows_says_where_instead_of_raising():
     assert run.diverged_at is not None and np.isnan(run.val_accuracy)
     assert len(run.history) == run.diverged_at - 1  # every step before the one that overflowed is recorded
     good = train_deep_net(X, Y, X[:8], Y[:8], init="he_normal", batch_norm=True, lr=0.01, batch_size=16)
-    assert good.diverged_at is None and good.history.step == [3] and 0 <= good.val_accuracy <= 1
+    assert good.diverged_at is None and good.history.step == [1, 2, 3] and 0 <= good.val_accuracy <= 1
     bad = X.copy()
     bad[0, 0, 0, 0] = np.nan
     with pytest.raises(NonFiniteError):  # not a divergence: the images themselves are not finite
@@ -104,8 +104,9 @@ STATS, RUNS = grid()
 def test_pictures_of_the_statistics():
     fig = plot_activation_stats({"small": STATS["small", False], "He": STATS["He", False]}, title="four blocks")
     ax_act, ax_grad = fig.axes
-    assert ax_act.get_yscale() == "log" and [line.get_label() for line in ax_act.lines] == ["small", "He"]
-    np.testing.assert_allclose(ax_act.lines[1].get_ydata(), STATS["He", False].std)
+    assert ax_act.get_yscale() == "log" and [line.get_label() for line in ax_act.lines[::2]] == ["small", "He"]
+    np.testing.assert_allclose(ax_act.lines[2].get_ydata(), STATS["He", False].std)
+    np.testing.assert_allclose(ax_act.lines[3].get_ydata(), STATS["He", False].mean)  # dashed: the mean
     assert "gradients" in ax_grad.get_title() and fig._suptitle.get_text() == "four blocks"
     plt.close(fig)
     fig = plot_activation_histograms({"small": STATS["small", False], "He": STATS["He", False]})
@@ -127,6 +128,7 @@ def test_the_explorer_shows_the_chosen_run(capsys):
         np.testing.assert_array_equal(state.std, STATS[label, bn].std)
         heights = [bar.get_height() for bar in explorer.view.bars]
         np.testing.assert_allclose(heights, np.maximum(STATS[label, bn].std, heights), rtol=1e-3)
+        np.testing.assert_allclose(explorer.view.means.get_ydata(), STATS[label, bn].mean)
         assert f"{label}, batch norm {'on' if bn else 'off'}, lr {lr:g}" in explorer.caption.value
         pictures.add(bytes(explorer.picture.value))
     assert len(pictures) == 3

@@ -54,6 +54,11 @@ class Layer:
     def __call__(self, x):
         return self.forward(x, training=False)
 
+    def clear_cache(self):
+        """Forget what the last ``forward`` kept for ``backward`` (it can hold a whole batch: a network kept
+        only to be measured or reused need not hold its last one)."""
+        self._cache = None
+
     def num_params(self):
         """Number of trainable numbers in this layer."""
         return int(sum(p.size for p in self.params.values()))

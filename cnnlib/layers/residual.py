@@ -73,6 +73,13 @@ class ResidualBlock(Layer):
         self.grads = {f"{name}.{key}": g for name, part in self.parts.items() for key, g in part.grads.items()}
         return d_branch + d_sum  # through F, and through the identity
 
+    def clear_cache(self):
+        """Forget what the last ``forward`` kept, in this block and in each of its parts."""
+        super().clear_cache()
+        self.relu_out.clear_cache()
+        for part in self.parts.values():
+            part.clear_cache()
+
     def __repr__(self):
         kh, kw = self.parts["conv1"].kernel_size
         return f"ResidualBlock({self.channels}, {kh}x{kw})"

@@ -79,8 +79,8 @@ def build_deep_net(init="he_normal", *, batch_norm=False, depth=DEEP_DEPTH, chan
 
 @dataclass
 class DeepNetRun:
-    """One short training run: the trained ``net``; its ``history`` (a record every few steps, up to the
-    last finite one); ``val_accuracy`` on the validation split (NaN when it diverged); ``diverged_at``:
+    """One short training run: the trained ``net``; its ``history`` (a record every step by default, up to
+    the last finite one); ``val_accuracy`` on the validation split (NaN when it diverged); ``diverged_at``:
     the step (1-based) whose numbers overflowed to inf or NaN (None when none did)."""
 
     net: Sequential
@@ -90,7 +90,7 @@ class DeepNetRun:
 
 
 def train_deep_net(x, y, x_val, y_val, *, init="he_normal", batch_norm=False, lr=0.01, momentum=0.9, num_epochs=1,
-                   batch_size=16, record_every=5, seed=0, dtype=np.float64):
+                   batch_size=16, record_every=1, seed=0, dtype=np.float64):
     """Build ``build_deep_net(init, batch_norm=batch_norm, rng=seed)`` and train it briefly with momentum;
     return a ``DeepNetRun``.
 
@@ -110,7 +110,10 @@ def train_deep_net(x, y, x_val, y_val, *, init="he_normal", batch_norm=False, lr
     except NonFiniteError:
         if optimizer.t == 0:
             raise  # not a run that diverged: the images, or the network before any step, hold NaN or inf
+        net.clear_caches()
         return DeepNetRun(net, history, float("nan"), diverged_at=optimizer.t + 1)
     if not all_finite(net):  # the very last step overflowed
         return DeepNetRun(net, history, float("nan"), diverged_at=optimizer.t)
-    return DeepNetRun(net, history, evaluate(net, x_val, y_val))
+    val_accuracy = evaluate(net, x_val, y_val)
+    net.clear_caches()  # the run is kept to be looked at: it need not hold the last validation batch
+    return DeepNetRun(net, history, val_accuracy)

@@ -30,8 +30,9 @@ def _check_stats(stats_by_label):
 
 
 def plot_activation_stats(stats_by_label, title=None, fig=None):
-    """Two panels: the standard deviation of every block's activations, and of its weight gradients,
-    against the block's depth, one line per setting, on log axes. Returns the Figure."""
+    """Two panels: the standard deviation (solid) and mean (dashed) of every block's activations, and the
+    standard deviation of its weight gradients, against the block's depth, one colour per setting, on log
+    axes. Returns the Figure."""
     stats_by_label = _check_stats(stats_by_label)
     fig = new_figure((14, 5.2), fig)
     ax_act, ax_grad = fig.subplots(1, 2)
@@ -40,7 +41,9 @@ def plot_activation_stats(stats_by_label, title=None, fig=None):
         for ax, values in ((ax_act, stats.std), (ax_grad, stats.grad_std)):
             positive = np.where(values > 0, values, np.nan)  # an exact 0 has no place on a log axis
             ax.semilogy(blocks, positive, marker="o", markersize=7, linewidth=2.5, color=color, label=label)
-    for ax, what in ((ax_act, "activations (after each ReLU)"), (ax_grad, "gradients of the weights")):
+        mean = np.where(stats.mean > 0, stats.mean, np.nan)
+        ax_act.semilogy(blocks, mean, linestyle="--", linewidth=1.8, color=color)
+    for ax, what in ((ax_act, "activations after each ReLU (dashed: mean)"), (ax_grad, "gradients of the weights")):
         ax.set_xlabel("block (conv → ReLU), input side first", fontsize=LABEL_SIZE)
         ax.set_ylabel("standard deviation (log scale)", fontsize=LABEL_SIZE)
         ax.set_title(f"spread of the {what}", fontsize=TITLE_SIZE)

@@ -86,7 +86,7 @@ def _outcome(state):
 
 
 class TrainingSetupView:
-    """Activation spread per block (bars, log scale) | the training loss per record (a line).
+    """Activation spread (bars) and mean (dots) per block, log scale | the training loss per record (a line).
 
     captions: False leaves out the two lines of ``setup_caption`` above the panels (the widget shows
     them as HTML above its picture: text is what takes longest to draw).
@@ -97,15 +97,18 @@ class TrainingSetupView:
         self.num_blocks = len(state.std)
         limits = limits or setup_limits([state])
         ax_act, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.8, wspace=0.22)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.8 if captions else 0.9, wspace=0.22)
         blocks = np.arange(1, self.num_blocks + 1)
-        self.bars = ax_act.bar(blocks, np.ones(self.num_blocks), color="tab:blue", width=0.7)
+        self.bars = ax_act.bar(blocks, np.ones(self.num_blocks), color="tab:blue", width=0.7, label="std")
+        (self.means,) = ax_act.plot(blocks, np.ones(self.num_blocks), linestyle="none", marker="o", markersize=9,
+                                    color="black", label="mean")
         ax_act.set_yscale("log")
         ax_act.set_ylim(*limits["std"])
         ax_act.axhline(1.0, color="gray", linewidth=1, linestyle="--", zorder=0.6)  # under the bars, as in a blit
         ax_act.set_xticks(blocks)
         ax_act.set_xlabel("block (conv → ReLU), input side first", fontsize=LABEL_SIZE)
-        ax_act.set_ylabel("std of activations (log)", fontsize=LABEL_SIZE)
+        ax_act.set_ylabel("activations (log scale)", fontsize=LABEL_SIZE)
+        legend = ax_act.legend(fontsize=TICK_SIZE, loc="upper right", ncol=2)
         ax_act.set_title("at the start, before any training", fontsize=TITLE_SIZE)
         (self.line,) = ax_loss.plot([], [], marker="o", markersize=5, linewidth=2.5, color="tab:red")
         (self.cross,) = ax_loss.plot([], [], marker="X", markersize=16, color="black", linestyle="none")
@@ -123,7 +126,8 @@ class TrainingSetupView:
             ax.grid(alpha=0.3, axis="y")
         self.captions = [fig.suptitle("", fontsize=SUPTITLE_SIZE),
                          fig.text(0.5, 0.855, "", ha="center", fontsize=LABEL_SIZE)] if captions else []
-        self.dynamic = [*self.bars, self.line, self.cross, *self.captions]
+        # the legend is redrawn too: a blit draws the bars last, and the legend must stay on top of them
+        self.dynamic = [*self.bars, self.means, legend, self.line, self.cross, *self.captions]
         self.slow = []
         self.slow_key = None
         self.static_key = (tuple(limits["std"]), limits["steps"])
@@ -139,6 +143,7 @@ class TrainingSetupView:
         low = self.bars[0].axes.get_ylim()[0]
         for bar, value in zip(self.bars, state.std):
             bar.set_height(max(value, low * 1.0001))  # an exact 0 shows as an empty column
+        self.means.set_ydata(np.where(state.mean > 0, state.mean, np.nan))
         losses = np.minimum(state.losses, LOSS_TOP)  # a diverging loss runs along the top edge
         self.line.set_data(state.steps, losses)
         self.cross.set_data(([state.diverged_at], [LOSS_TOP * 0.97]) if state.diverged_at is not None else ([], []))
