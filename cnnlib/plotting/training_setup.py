@@ -110,7 +110,7 @@ class TrainingSetupView:
         ax_act.set_ylabel("activations (log scale)", fontsize=LABEL_SIZE)
         legend = ax_act.legend(fontsize=TICK_SIZE, loc="upper right", ncol=2)
         ax_act.set_title("at the start, before any training", fontsize=TITLE_SIZE)
-        (self.line,) = ax_loss.plot([], [], marker="o", markersize=5, linewidth=2.5, color="tab:red")
+        (self.line,) = ax_loss.plot([], [], marker="o", markersize=3, linewidth=2.5, color="tab:red")
         (self.cross,) = ax_loss.plot([], [], marker="X", markersize=16, color="black", linestyle="none")
         ax_loss.axhline(math.log(10), color="gray", linewidth=1, linestyle="--", zorder=0.6)
         ax_loss.text(0.99, math.log(10), "chance: ln 10 ", ha="right", va="bottom", fontsize=TICK_SIZE,
