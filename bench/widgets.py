@@ -11,7 +11,9 @@ different values after one warm-up. Sizes are the course's: the stepper on an 8x
 on a 28x28 MNIST digit with a 3x3 kernel; the kernel explorer on the kernel net's 16 kernels
 and 10 test digits; the feature-map explorer on a net with two stacked conv layers; the
 pooling explorer on 8 tanh maps of 26x26 for 5 digits; the training monitor drawing the last
-records of a 300-epoch run (one call per record, as ``fit`` makes it).
+records of a 300-epoch run (one call per record, as ``fit`` makes it); the training set-up explorer of
+notebook 12 over a grid of 3 initialisations x batch norm off/on x 2 learning rates of the deep net (short
+runs on 160 digits, so that the grid is quick to build: a redraw only shows a stored run).
 Pictures are rendered at 72 dpi, 1044 pixels wide and 346 to 504 pixels high. The browser's share (sending the
 PNG over the websocket and decoding it) is not included.
 
@@ -25,11 +27,20 @@ import time
 
 import numpy as np
 
+from cnnlib.activation_stats import layer_statistics
 from cnnlib.data import load_mnist, to_float
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, Tanh
+from cnnlib.nets.deep_net import build_deep_net, train_deep_net
 from cnnlib.nets.kernel_net import build_kernel_net
 from cnnlib.sequential import Sequential
-from cnnlib.widgets import TrainingMonitor, convolution_stepper, feature_map_explorer, kernel_explorer, pooling_explorer
+from cnnlib.widgets import (
+    TrainingMonitor,
+    convolution_stepper,
+    feature_map_explorer,
+    kernel_explorer,
+    pooling_explorer,
+    training_setup_explorer,
+)
 
 DIGIT_8X8 = np.array([[0, 0, 5, 13, 9, 1, 0, 0], [0, 0, 13, 15, 10, 15, 5, 0], [0, 3, 15, 2, 0, 11, 8, 0],
                       [0, 4, 12, 0, 0, 8, 8, 0], [0, 5, 8, 0, 0, 9, 8, 0], [0, 4, 11, 0, 1, 12, 7, 0],
@@ -119,6 +130,19 @@ def main():
     for _ in range(300 - repeat - 1):
         monitor(next(records))
     add("training monitor (300 epochs)", "record", time_call(lambda: monitor(next(records)), repeat))
+
+    (x_small, y_small), _ = load_mnist(n_train=160, n_test=1)
+    x_small = to_float(x_small, dtype=np.float64)
+    inits = {"N(0, 0.01²)": 0.01, "He normal": "he_normal", "N(0, 1)": 1.0}
+    stats = {(label, bn): layer_statistics(build_deep_net(init, batch_norm=bn), x_small[:64], y_small[:64])
+             for label, init in inits.items() for bn in (False, True)}
+    runs = {(label, bn, lr): train_deep_net(x_small, y_small, x_small[:32], y_small[:32], init=init, batch_norm=bn,
+                                            lr=lr)
+            for label, init in inits.items() for bn in (False, True) for lr in (0.01, 0.1)}
+    explorer = training_setup_explorer(runs, stats)
+    add("training set-up explorer (12 runs)", "init", time_control(explorer.init, list(inits), repeat))
+    add("training set-up explorer (12 runs)", "batch norm", time_control(explorer.batch_norm, [False, True], repeat))
+    add("training set-up explorer (12 runs)", "lr", time_control(explorer.lr, [0.01, 0.1], repeat))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'widget':<{width}}  {'control':<10}  {'median ms':>9}  {'max ms':>7}  {'cpu ms':>6}")
