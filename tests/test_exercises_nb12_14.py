@@ -1,4 +1,4 @@
-"""Notebooks 12-13: each checker passes a right answer and names the slip in typical wrong ones."""
+"""Notebooks 12-14: each checker passes a right answer and names the slip in typical wrong ones."""
 
 import numpy as np
 import pytest
@@ -12,6 +12,7 @@ from cnnlib.exercises import (
     check_spread_prediction,
 )
 from cnnlib.exercises.learning_rate import runs_away
+from cnnlib.exercises.modern_cnn import check_conv_bn_params, check_residual_backward
 from cnnlib.schedules import OneCycle
 
 
@@ -132,3 +133,26 @@ def test_runs_away_is_measured():
 ])
 def test_diverging_rates(answer, status, fragment):
     assert_checker_says(check_diverging_rates, answer, status, fragment)
+
+
+@pytest.mark.parametrize("answer, status, fragment", [
+    (lambda ci, co, k: ci * co * k * k + 2 * co, "correct", "plus gamma and beta"),
+    (lambda ci, co, k: ci * co * k * k + 3 * co, "not yet", "the convolution has no bias"),
+    (lambda ci, co, k: ci * co * k * k + 4 * co, "not yet", "running mean and variance are not trainable"),
+    (lambda ci, co, k: ci * co * k * k, "not yet", "gamma and beta"),
+    (lambda ci, co, k: co * k * k + 2 * co, "not yet", "every kernel spans all input channels"),
+    (lambda ci, co, k: None, "not attempted", "returns None"),
+])
+def test_conv_bn_params(answer, status, fragment):
+    assert_checker_says(check_conv_bn_params, answer, status, fragment)
+
+
+@pytest.mark.parametrize("answer, status, fragment", [
+    (lambda dout, out, branch: branch(dout * (out > 0)) + dout * (out > 0), "correct", "equals ResidualBlock.backward"),
+    (lambda dout, out, branch: branch(dout * (out > 0)), "not yet", "the shortcut is missing"),
+    (lambda dout, out, branch: branch(dout) + dout, "not yet", "the ReLU after the sum is missing"),
+    (lambda dout, out, branch: branch(dout * (out > 0)) + dout, "not yet", "add dout · (out > 0), not dout"),
+    (lambda dout, out, branch: None, "not attempted", "returns None"),
+])
+def test_residual_backward(answer, status, fragment):
+    assert_checker_says(check_residual_backward, answer, status, fragment)
