@@ -56,7 +56,7 @@ def test_same_padding_refuses_what_it_cannot_keep():
         Conv2D(1, 2, (3, 5), padding="same")
     with pytest.raises(ValueError, match=r"only with stride 1, got stride=2; .*padding=1"):
         Conv2D(1, 2, 3, stride=2, padding="same")
-    with pytest.raises(ValueError, match=r"padding must be one of 'same', got 'valid'"):
+    with pytest.raises(ValueError, match=r"non-negative integer, got 'valid' \(or the string 'same'\)"):
         Conv2D(1, 2, 3, padding="valid")
     position = Conv2D(1, 2, 3, padding="same", bias="position", input_shape=(1, 5, 5))
     assert position.params["b"].shape == (2, 5, 5)

@@ -75,7 +75,8 @@ class Conv2D(Layer):
         self.stride = check_positive_int("stride", stride)
         self.same = isinstance(padding, str)
         if self.same:
-            check_choice("padding", padding, ("same",))
+            if padding != "same":
+                raise ValueError(f"padding must be a non-negative integer, got {padding!r} (or the string 'same')")
             self.padding = same_padding(self.kernel_size, self.stride)
         else:
             self.padding = check_nonnegative_int("padding", padding)
