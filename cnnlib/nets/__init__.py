@@ -14,6 +14,7 @@ module                     name                 network
 ``gap_net``                (no trainer)         notebook 09's CNN with global average pooling
 ``recipe``                                      the training recipe of notebooks 08-10
 ``deep_net``               (no trainer)         notebook 12's deep plain CNN: 8 convolutions, BN optional
+``modern_cnn``             (no trainer)         notebook 14's modern small CNN: BN blocks, residual, GAP
 =========================  ===================  ==================================================
 
 ``NETWORKS[name].description`` says in one line what each named network is (``python -m cnnlib
