@@ -37,6 +37,7 @@ from cnnlib.exercises.kernel_net import (
 )
 from cnnlib.exercises.layers import check_layer_backward, check_network_backward, check_receptive_field
 from cnnlib.exercises.learning_rate import check_diverging_rates, check_one_cycle
+from cnnlib.exercises.modern_cnn import check_conv_bn_params, check_residual_backward
 from cnnlib.exercises.pooling import check_maxpool_backward, check_maxpool_forward, check_softmax_ce_grad
 from cnnlib.exercises.weight_sharing import check_correlate2d, check_output_size, check_param_counts
 
@@ -54,6 +55,7 @@ EXERCISES = {
     "10": (check_pad_and_crop, check_random_shift_augment, check_small_shift_prediction),
     "12": (check_he_std, check_spread_prediction, check_batchnorm_backward),
     "13": (check_one_cycle, check_diverging_rates),
+    "14": (check_conv_bn_params, check_residual_backward),
 }
 
 __all__ = ["CheckResult", "EXERCISES"] + [check.__name__ for checks in EXERCISES.values() for check in checks]
