@@ -35,7 +35,7 @@ SOURCES = ("bundled", "keras")
 SOURCE_ENV_VAR = "CNNLIB_MNIST_SOURCE"
 
 BUNDLED_MNIST_PATH = Path(__file__).resolve().parent / "bundled" / "mnist_subset.npz"
-# Written by tools/make_bundled_mnist.py; see cnnlib/bundled/README.md.
+# Written by `python3 course.py mnist` (coursekit/mnist_subset.py); see cnnlib/bundled/README.md.
 BUNDLED_MNIST_SHA256 = "c778c0a1fce5c2eb36fd68595fd46bf07c0fc3a46d1f5d820ce069d632dc4a37"
 BUNDLED_N_TRAIN = 1000
 BUNDLED_N_TEST = 4000
@@ -71,14 +71,15 @@ def _load_bundled_arrays(path):
     """
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"bundled MNIST file not found at {path}; reinstall cnnlib or run tools/make_bundled_mnist.py")
+        raise ValueError(f"bundled MNIST file not found at {path}; reinstall cnnlib or regenerate it "
+                         "with `python3 course.py mnist`")
     data = path.read_bytes()
     actual = hashlib.sha256(data).hexdigest()
     if actual != BUNDLED_MNIST_SHA256:
         raise ValueError(
             f"bundled MNIST file {path} is corrupted or was changed: sha256 expected "
             f"{BUNDLED_MNIST_SHA256}, got {actual} ({len(data):,} bytes); reinstall cnnlib "
-            "or regenerate it with tools/make_bundled_mnist.py"
+            "or regenerate it with `python3 course.py mnist`"
         )
     key = (str(path), actual)
     if key not in _bundled_cache:
