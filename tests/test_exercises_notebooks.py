@@ -2,19 +2,20 @@
 output says it is not done yet, and in the solutions notebook, whose stored output says it is correct."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from cnnlib.exercises import EXERCISES
+from coursekit.notebooks import COURSE
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def notebook(folder, number, suffix=""):
-    paths = sorted((ROOT / folder).glob(f"{number}_*{suffix}.ipynb"))
-    assert len(paths) == 1, f"expected one notebook {folder}/{number}_*{suffix}.ipynb, found {paths}"
-    return json.loads(paths[0].read_text(encoding="utf-8"))
+def notebook(number, solutions=False):
+    """The course notebook with this number (or its solutions notebook), as the registry names it."""
+    entry = COURSE[int(number)]
+    assert entry.number == number, (entry.number, number)
+    path = entry.solutions_path if solutions else entry.path
+    assert path is not None, f"notebook {number} has exercises but no solutions notebook in coursekit/notebooks.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def checker_calls(nb):
@@ -33,7 +34,7 @@ def checker_calls(nb):
 
 @pytest.mark.parametrize("number", sorted(EXERCISES))
 def test_course_notebook_calls_each_checker_on_a_stub(number):
-    calls = checker_calls(notebook("notebooks", number))
+    calls = checker_calls(notebook(number))
     assert [name for name, _ in calls] == [c.__name__ for c in EXERCISES[number]]
     for name, text in calls:
         assert text.startswith(("Not attempted: ", "Not yet: ")) and text.count("\n") == 1, (name, text)
@@ -41,7 +42,7 @@ def test_course_notebook_calls_each_checker_on_a_stub(number):
 
 @pytest.mark.parametrize("number", sorted(EXERCISES))
 def test_solutions_notebook_passes_each_checker(number):
-    calls = checker_calls(notebook("solutions", number, "_solutions"))
+    calls = checker_calls(notebook(number, solutions=True))
     assert [name for name, _ in calls] == [c.__name__ for c in EXERCISES[number]]
     for name, text in calls:
         assert text.startswith("Correct! ") and text.count("\n") == 1, (name, text)
