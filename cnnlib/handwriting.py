@@ -5,9 +5,12 @@
 
 1. crop to the ink's bounding box;
 2. scale (area averaging, which anti-aliases) so that the longer side is 20 pixels, keeping the
-   aspect ratio;
+   aspect ratio (steps 1 and 2: ``scale_to_box``);
 3. place it in a 28x28 frame so that the ink's centre of mass lands at pixel (14, 14) (row,
-   column, counted from 0), by a whole-pixel shift.
+   column, counted from 0), by a whole-pixel shift (``center_by_mass``).
+
+``shrink_to_frame(image)`` does none of that: it only shrinks the whole drawing to 28x28, so a digit
+reaches the networks where, and as large as, it was drawn (the demo's "centre like MNIST" switched off).
 
 Measured on the bundled MNIST training digits: the longer side of the ink's box is 20 pixels in
 998 of 1,000, and the centre of mass is at (13.99, 14.01) on average (std 0.29): the same rule.
@@ -127,21 +130,22 @@ def center_of_mass(image):
     return float(image.sum(axis=1) @ rows / total), float(image.sum(axis=0) @ cols / total)
 
 
-def mnist_preprocess(image):
-    """Crop, scale and centre a drawing the way MNIST's digits were made.
-
-    image: (H, W) non-negative floats, ink bright (e.g. from ``strokes_to_image``).
-    Returns x: (28, 28) float64 in [0, 1], background 0: the ink scaled so that its box's longer
-    side is 20 pixels (aspect ratio kept), moved by whole pixels so that its centre of mass is
-    within half a pixel of (14, 14), then divided by its maximum. Ink that the shift pushes past
-    the frame (a very lopsided drawing) is cut off. Raises ValueError for an image with no ink.
-    """
+def _checked_drawing(image):
+    """image: (H, W) finite, non-negative floats -> float64."""
     image = as_float_array("image", image).astype(np.float64, copy=False)
     check_ndim("image", image, 2, "(H, W)")
     check_finite("image", image)
     if image.size and image.min() < 0:
         raise ValueError(f"image must be non-negative (background 0, ink bright), got a minimum of "
                          f"{image.min():.3g}")
+    return image
+
+
+def scale_to_box(image):
+    """Steps 1 and 2 of MNIST's recipe: crop a drawing to its ink's box and scale it so that the box's longer
+    side is 20 pixels (aspect ratio kept; area averaging). image: (H, W) non-negative floats, ink bright.
+    Returns small: (h, w) float64 with max(h, w) = 20, its brightest pixel 1. Raises ValueError for no ink."""
+    image = _checked_drawing(image)
     if not has_ink(image):
         raise ValueError(f"image of shape {image.shape} has no ink (all zero): nothing to preprocess; "
                          f"draw something first")
@@ -150,7 +154,19 @@ def mnist_preprocess(image):
     crop = image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]  # (h, w): the ink's box
     scale = max(crop.shape) / BOX
     small = area_resample_matrix(crop.shape[0], scale) @ crop @ area_resample_matrix(crop.shape[1], scale).T
-    small = small / small.max()  # (<= 20, <= 20)
+    return small / small.max()  # (<= 20, <= 20)
+
+
+def center_by_mass(small):
+    """Step 3 of MNIST's recipe: place small (h, w), h and w at most 28, in a 28x28 frame of zeros, moved by
+    whole pixels so that its centre of mass is within half a pixel of (14, 14): its top-left corner goes to
+    ``round(14 - centre of mass)`` in each direction (numpy's rounding: halves to even). Ink that the move
+    pushes past the frame (a very lopsided digit) is cut off. Returns x: (28, 28) float64."""
+    small = _checked_drawing(small)
+    if max(small.shape) > FRAME:
+        raise ValueError(f"small must fit the {FRAME}x{FRAME} frame, got shape {small.shape}")
+    if not has_ink(small):
+        raise ValueError(f"small of shape {small.shape} has no ink (all zero): it has no centre of mass")
     com_row, com_col = center_of_mass(small)
     top, left = int(np.round(CENTER - com_row)), int(np.round(CENTER - com_col))
     x = np.zeros((FRAME, FRAME))
@@ -158,6 +174,32 @@ def mnist_preprocess(image):
     r1, c1 = min(top + small.shape[0], FRAME), min(left + small.shape[1], FRAME)
     x[r0:r1, c0:c1] = small[r0 - top:r1 - top, c0 - left:c1 - left]
     return x
+
+
+def mnist_preprocess(image):
+    """Crop, scale and centre a drawing the way MNIST's digits were made: ``center_by_mass(scale_to_box(image))``.
+
+    image: (H, W) non-negative floats, ink bright (e.g. from ``strokes_to_image``).
+    Returns x: (28, 28) float64 in [0, 1], background 0: the ink scaled so that its box's longer
+    side is 20 pixels (aspect ratio kept), moved by whole pixels so that its centre of mass is
+    within half a pixel of (14, 14), its brightest pixel 1. Ink that the shift pushes past
+    the frame (a very lopsided drawing) is cut off. Raises ValueError for an image with no ink.
+    """
+    return center_by_mass(scale_to_box(image))
+
+
+def shrink_to_frame(image):
+    """The drawing as it is, only smaller: image (H, W) area-averaged to 28x28 (each axis by its own factor,
+    so a square canvas keeps its shape), its brightest pixel 1. Where and how large the digit was drawn is
+    kept: no crop, no scaling to a 20-pixel box, no centring. An empty image gives zeros.
+    Returns x: (28, 28) float64 in [0, 1]."""
+    image = _checked_drawing(image)
+    if min(image.shape) < FRAME:
+        raise ValueError(f"image must be at least {FRAME}x{FRAME} to shrink to {FRAME}x{FRAME}, got shape "
+                         f"{image.shape}")
+    height, width = image.shape
+    x = area_resample_matrix(height, height / FRAME) @ image @ area_resample_matrix(width, width / FRAME).T
+    return x / x.max() if has_ink(x) else x  # (28, 28)
 
 
 def drawing_to_mnist(strokes, canvas_size, line_width=None):

@@ -6,10 +6,13 @@ import pytest
 from cnnlib.data import load_mnist
 from cnnlib.handwriting import (
     area_resample_matrix,
+    center_by_mass,
     center_of_mass,
     drawing_to_mnist,
     has_ink,
     mnist_preprocess,
+    scale_to_box,
+    shrink_to_frame,
     strokes_to_image,
 )
 
@@ -89,6 +92,60 @@ def test_a_wide_shape_keeps_its_aspect_ratio():
     x = drawing_to_mnist(dash, CANVAS, line_width=20)
     height, width = ink_box(x)
     assert width == 20 and 2 <= height <= 4
+
+
+def test_the_recipe_is_its_two_steps():
+    image = strokes_to_image([[(30, 200), (120, 260)], [(30, 200), (60, 150)]], CANVAS)
+    small = scale_to_box(image)
+    assert max(small.shape) == 20 and small.max() == 1
+    np.testing.assert_array_equal(mnist_preprocess(image), center_by_mass(small))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_center_by_mass_moves_the_digit_by_whole_pixels_to_the_middle(seed):
+    rng = np.random.default_rng(seed)
+    small = rng.random((int(rng.integers(5, 21)), int(rng.integers(5, 21)))) ** 4  # lopsided ink
+    x = center_by_mass(small)
+    assert x.shape == (28, 28)
+    assert np.abs(np.subtract(center_of_mass(x), 14)).max() <= 0.5
+    rows, cols = np.flatnonzero(x.any(axis=1)), np.flatnonzero(x.any(axis=0))
+    np.testing.assert_array_equal(x[rows[0]:rows[0] + small.shape[0], cols[0]:cols[0] + small.shape[1]], small)
+
+
+def test_center_by_mass_on_a_tie_rounds_half_to_even():
+    small = np.ones((4, 3))  # centre of mass (1.5, 1): the top row goes to round(12.5) = 12
+    x = center_by_mass(small)
+    assert x[12:16, 13:16].all() and x.sum() == 12
+    assert center_of_mass(x) == (13.5, 14.0)
+
+
+def test_shrink_to_frame_keeps_where_and_how_large_the_digit_was_drawn():
+    corner = one_stroke(x=45, top=20, bottom=100)  # a short "1" in the top-left corner
+    x = shrink_to_frame(strokes_to_image(corner, CANVAS))
+    assert x.shape == (28, 28) and x.max() == 1
+    assert ink_box(x)[0] == 10  # 80 + 20 canvas pixels of ink, a tenth of that
+    assert center_of_mass(x) == pytest.approx((5.5, 4.0), abs=0.1)  # where it was drawn
+    image = strokes_to_image(corner, CANVAS)
+    block = image.reshape(28, 10, 28, 10).mean(axis=(1, 3))  # (28, 28): each pixel the mean of 10x10
+    np.testing.assert_allclose(x, block / block.max(), atol=1e-12)
+    moved = shrink_to_frame(strokes_to_image(one_stroke(x=75, top=50, bottom=130), CANVAS))
+    np.testing.assert_allclose(moved[3:, 3:], x[:-3, :-3], atol=1e-12)  # 30 canvas pixels: 3 pixels
+    assert not shrink_to_frame(np.zeros((56, 84))).any()
+
+
+@pytest.mark.parametrize("small, match", [
+    (np.zeros((5, 5)), r"small of shape \(5, 5\) has no ink"),
+    (np.ones((29, 5)), r"small must fit the 28x28 frame, got shape \(29, 5\)"),
+    (np.ones(5), r"image must be a 2-D array"),
+])
+def test_center_by_mass_bad_input(small, match):
+    with pytest.raises(ValueError, match=match):
+        center_by_mass(small)
+
+
+def test_shrink_to_frame_needs_a_canvas_at_least_28_wide():
+    with pytest.raises(ValueError, match=r"image must be at least 28x28 to shrink to 28x28, got shape \(20, 300\)"):
+        shrink_to_frame(np.ones((20, 300)))
 
 
 def test_area_resample_rows_sum_to_one():
