@@ -6,9 +6,9 @@ Run from the repository root::
 
 Times what runs in the kernel when a student lifts the mouse: ipycanvas's ``mouse_up`` event
 reaches ``DrawingDemo``, which paints the strokes into a 280x280 image, preprocesses it as MNIST
-was made (``cnnlib.handwriting``), runs both course networks (the pooling CNN and the kernel net, as
-built; training does not change the time), updates every feature map and bar, and renders the
-PNG into the ``ipywidgets.Image``. Each timed stroke is a new one (a "1" with a new slant, 21
+was made (``cnnlib.handwriting``), runs both networks of notebook 11 (LeNet, float64, and the kernel
+net, float32, as built; training does not change the time), updates every feature map and bar, and
+renders the PNG into the ``ipywidgets.Image``. Each timed stroke is a new one (a "1" with a new slant, 21
 points), added to a drawing that already has one stroke, so the drawing has two strokes.
 
 The reference, measured in the same run: the bare forward pass of both networks on one image.
@@ -21,10 +21,8 @@ import argparse
 import statistics
 import time
 
-import numpy as np
-
 from cnnlib.nets.kernel_net import build_kernel_net
-from cnnlib.nets.pooling_net import build_pooling_net
+from cnnlib.nets.lenet import build_lenet
 from cnnlib.plotting.draw_a_digit import TrainedNet
 from cnnlib.widgets.draw_a_digit import draw_a_digit
 
@@ -45,8 +43,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    nets = {"pooling CNN": TrainedNet(build_pooling_net(0), centered=True),
-            "kernel net": TrainedNet(build_kernel_net())}
+    nets = {"LeNet + shifts": TrainedNet(build_lenet(0)), "kernel net": TrainedNet(build_kernel_net())}
     demo = draw_a_digit(nets)
     demo.add_stroke([(100, 60), (180, 60)])  # the bar of a 7
 
@@ -74,7 +71,8 @@ def main():
 
     def forward(_):
         for trained in nets.values():
-            trained.net.forward((x - 0.5 if trained.centered else x).astype(np.float32)[None, None])
+            dtype = next(iter(trained.net.layers[0].params.values())).dtype  # the network's own
+            trained.net.forward((x - 0.5 if trained.centered else x).astype(dtype)[None, None])
 
     ref = timed(forward, args.repeat)
     rows = [("bare forward pass of both nets (reference)", ref),

@@ -13,7 +13,7 @@ import numpy as np
 
 from cnnlib.activations import softmax
 from cnnlib.handwriting import FRAME
-from cnnlib.layers import Dropout, layer_outputs
+from cnnlib.layers import Dropout, ReLU, Sigmoid, Tanh, layer_outputs
 from cnnlib.plotting.mosaic import Mosaic
 from cnnlib.plotting.style import TICK_SIZE, WIDGET_WIDTH, bare_axes, color_limits, new_figure, set_scale
 
@@ -21,10 +21,15 @@ from cnnlib.plotting.style import TICK_SIZE, WIDGET_WIDTH, bare_axes, color_limi
 HEIGHT_PER_NET = 3.6
 
 
+#: Elementwise activations: shown with the layer before them, as one stage.
+ELEMENTWISE = (ReLU, Sigmoid, Tanh)
+
+
 @dataclass(frozen=True)
 class TrainedNet:
     """A network to show a drawing to: ``net`` (a ``Sequential``) and ``centered``, True when it was
-    trained on images centred on [-0.5, 0.5] (the pooling net) rather than [0, 1]."""
+    trained on images centred on [-0.5, 0.5] (the pooling net of notebook 05) rather than [0, 1] (LeNet,
+    the kernel net)."""
 
     net: object
     centered: bool = False
@@ -61,18 +66,33 @@ def check_nets(nets):
     return nets
 
 
-def network_response(name, trained, x):
-    """Run x (28, 28) in [0, 1] through ``trained.net`` in test mode (minus 0.5 first if ``trained.centered``).
+def _net_dtype(net):
+    """The dtype of the network's weights (float32 if it has none)."""
+    params = [p for layer in net.layers for p in getattr(layer, "params", {}).values()]
+    return params[0].dtype if params else np.dtype(np.float32)
 
-    Keeps every layer's output that is a stack of maps (K, H', W') (not Dropout, which test mode
-    skips); probs are the softmax of the last layer's output. Returns a ``NetworkResponse``.
+
+def network_response(name, trained, x):
+    """Run x (28, 28) in [0, 1] through ``trained.net`` in test mode (minus 0.5 first if ``trained.centered``),
+    in the dtype of its weights.
+
+    Keeps the output of every stage that gives a stack of maps (K, H', W'): a layer followed by an
+    elementwise activation (Conv2D then ReLU) is one stage, shown after the activation; Dropout, which
+    test mode skips, is none. probs are the softmax of the last layer's output. Returns a ``NetworkResponse``
+    whose maps are ((stage name, (K, H', W')), ...), e.g. ("0–1: Conv2D + ReLU", (8, 26, 26)).
     """
     net = trained.net
-    x = (x - 0.5 if trained.centered else x).astype(np.float32)[None, None]  # (1, 1, 28, 28), as trained
-    maps, out = [], x
+    x = (x - 0.5 if trained.centered else x).astype(_net_dtype(net))[None, None]  # (1, 1, 28, 28), as trained
+    maps, out, previous = [], x, None
     for i, (layer, out) in enumerate(zip(net.layers, layer_outputs(net.layers, x))):
         if out.ndim == 4 and not isinstance(layer, Dropout):
-            maps.append((f"{i}: {type(layer).__name__}", np.asarray(out[0], dtype=np.float64)))
+            out64 = np.asarray(out[0], dtype=np.float64)
+            if isinstance(layer, ELEMENTWISE) and previous == i - 1:
+                first, kind = maps[-1][0].split(": ")
+                maps[-1] = (f"{first}–{i}: {kind} + {type(layer).__name__}", out64)
+            else:
+                maps.append((f"{i}: {type(layer).__name__}", out64))
+            previous = i
     if out.ndim != 2:
         raise ValueError(f"network {name!r} must end with class scores (1, classes), got shape {out.shape}")
     return NetworkResponse(name=name, maps=tuple(maps), probs=softmax(np.asarray(out, dtype=np.float64))[0])
@@ -100,30 +120,31 @@ def drawing_figsize(num_nets):
 
 
 class DrawingView:
-    """One row per network: its layers' maps (one colour scale per layer) and a bar chart of the
-    class probabilities, updated in place (the structure is fixed by the networks)."""
+    """One row per network: its stages' maps (one colour scale per stage, the row's width shared among
+    them) and a bar chart of the class probabilities, updated in place (the structure is fixed by the
+    networks)."""
 
     def __init__(self, fig, state):
         self.fig = fig
         self.layout = self._layout(state)
-        columns = max(len(r.maps) for r in state.responses)
-        grid = fig.add_gridspec(len(state.responses), columns + 1, width_ratios=[3] * columns + [1.5],
-                                left=0.01, right=0.99, top=0.94, bottom=0.05, wspace=0.1, hspace=0.25)
+        grid = fig.add_gridspec(len(state.responses), 2, width_ratios=[12, 2], left=0.01, right=0.99, top=0.94,
+                                bottom=0.05, wspace=0.06, hspace=0.25)
         self.mosaics, self.bars, self.dynamic = [], [], []
         for row, response in enumerate(state.responses):
             mosaics = []
-            for col, (layer, maps) in enumerate(response.maps):
-                ax = fig.add_subplot(grid[row, col])
+            panels = grid[row, 0].subgridspec(1, len(response.maps), wspace=0.08)
+            for col, (stage, maps) in enumerate(response.maps):
+                ax = fig.add_subplot(panels[0, col])
                 mosaics.append(Mosaic(ax, maps))  # as many maps per row as draw them largest
                 bare_axes(ax)
-                ax.set_title(f"{response.name} · layer {layer} ({maps.shape[0]} maps)", fontsize=TICK_SIZE)
+                ax.set_title(f"{stage} ({maps.shape[0]} maps)", fontsize=TICK_SIZE)
                 self.dynamic.append(mosaics[-1].im)
-            ax = fig.add_subplot(grid[row, columns])
+            ax = fig.add_subplot(grid[row, 1])
             bars = ax.bar(np.arange(response.probs.size), np.zeros(response.probs.size))
             ax.set_ylim(0, 1)
             ax.set_xticks(np.arange(response.probs.size))
             ax.tick_params(labelsize=TICK_SIZE)
-            ax.set_title(f"{response.name}: probabilities", fontsize=TICK_SIZE)
+            ax.set_title(f"{response.name}: p(digit)", fontsize=TICK_SIZE)
             self.mosaics.append(mosaics)
             self.bars.append(bars)
             self.dynamic += list(bars.patches)

@@ -1,12 +1,14 @@
 """Draw a digit and watch the networks think: a canvas (ipycanvas), the 28x28 input, live predictions.
 
-``draw_a_digit({"pooling CNN": TrainedNet(net, centered=True), "kernel net": TrainedNet(kernel_net)})``
-shows a canvas to draw on with the mouse or a finger, Undo and Clear buttons, and next to it the
-drawing as the networks see it (``cnnlib.handwriting``: cropped, scaled to 20 pixels, centred by
-mass in 28x28). Each time a stroke ends, every network's feature maps (each layer with image-shaped
-output) and its class probabilities are redrawn below. ``TrainedNet`` (from
-``cnnlib.plotting.draw_a_digit``) says whether a network was trained on images centred on
-[-0.5, 0.5] (the pooling net) rather than [0, 1].
+``draw_a_digit({"LeNet + shifts": TrainedNet(lenet), "kernel net": TrainedNet(kernel_net)})``
+shows a canvas to draw on with the mouse or a finger, Undo and Clear buttons, a "centre like MNIST"
+check box, and next to them the drawing as the networks see it: with the box ticked (the default)
+prepared as MNIST's digits were (``cnnlib.handwriting.mnist_preprocess``: cropped, scaled to 20
+pixels, centred by mass in 28x28); without it only shrunk to 28x28 (``shrink_to_frame``), so the
+digit stays where, and as large as, it was drawn. Each time a stroke ends (or the box changes), every
+network's feature maps (each stage with image-shaped output) and its class probabilities are redrawn
+below. ``TrainedNet`` (from ``cnnlib.plotting.draw_a_digit``) says whether a network was trained on
+images centred on [-0.5, 0.5] (the pooling net of notebook 05) rather than [0, 1].
 
 The picture is a plain figure (``cnnlib.plotting.draw_a_digit``: a ``DrawingView`` of a
 ``drawing_state``): tests and ``bench/draw_a_digit.py`` draw it without a browser. Callbacks never
@@ -21,7 +23,7 @@ import numpy as np
 import PIL.Image
 from ipycanvas import Canvas, hold_canvas
 
-from cnnlib.handwriting import FRAME, has_ink, mnist_preprocess, strokes_to_image
+from cnnlib.handwriting import FRAME, has_ink, mnist_preprocess, shrink_to_frame, strokes_to_image
 from cnnlib.plotting.draw_a_digit import DrawingView, check_nets, describe_prediction, drawing_figsize, drawing_state
 from cnnlib.widgets.base import PictureWidget, big_label
 
@@ -35,14 +37,19 @@ def input_png(x, scale=5):
 
 
 class DrawingDemo(PictureWidget):
-    """A canvas with Undo/Clear, the 28x28 input next to it, every network's maps and probabilities below.
+    """A canvas with Undo/Clear and "centre like MNIST", the 28x28 input next to it, every network's maps and
+    probabilities below.
 
     ``strokes`` holds what was drawn: a list of strokes, each a list of (x, y) canvas points.
-    ``add_stroke(points)``, ``undo()`` and ``clear()`` do what the mouse and the buttons do.
+    ``add_stroke(points)``, ``undo()`` and ``clear()`` do what the mouse and the buttons do;
+    ``center_box.value`` is the check box (True: MNIST's recipe; False: the drawing only shrunk).
     """
 
-    def __init__(self, nets, canvas_size=280, line_width=None):
+    def __init__(self, nets, canvas_size=280, line_width=None, center=True):
         self.nets = check_nets(nets)
+        if not isinstance(center, bool):
+            raise ValueError(f"center must be True (prepare the drawing as MNIST's digits were) or False (only "
+                             f"shrink it to 28x28), got {center!r}")
         if isinstance(canvas_size, bool) or not isinstance(canvas_size, (int, np.integer)) or canvas_size < 56:
             raise ValueError(f"canvas_size must be an int >= 56 (pixels), got {canvas_size!r}")
         self.size = int(canvas_size)
@@ -54,15 +61,18 @@ class DrawingDemo(PictureWidget):
         self.canvas.add_class("cnnlib-drawing-canvas")
         self.undo_button = widgets.Button(description="Undo", icon="undo")
         self.clear_button = widgets.Button(description="Clear", icon="trash")
+        self.center_box = widgets.Checkbox(value=center, description="centre like MNIST", indent=False,
+                                           layout=widgets.Layout(width="auto", margin="4px 0 0 4px"))
         self.input_view = widgets.Image(format="png", layout=widgets.Layout(width="140px", height="140px"))
         self.status = big_label()
         self.status.add_class("cnnlib-drawing-prediction")
-        left = widgets.VBox([self.canvas, widgets.HBox([self.undo_button, self.clear_button])])
+        left = widgets.VBox([self.canvas, widgets.HBox([self.undo_button, self.clear_button]), self.center_box])
         right = widgets.VBox([widgets.HTML("<b>what the networks see</b> (28×28)"), self.input_view, self.status],
                              layout=widgets.Layout(margin="0 0 0 16px"))
         super().__init__([widgets.HBox([left, right])], figsize=drawing_figsize(len(nets)))
         self.undo_button.on_click(lambda _: self.undo())
         self.clear_button.on_click(lambda _: self.clear())
+        self.center_box.observe(lambda _: self.update_prediction(), names="value")
         self.canvas.on_mouse_down(self._start)
         self.canvas.on_mouse_move(self._move)
         self.canvas.on_mouse_up(self._end)
@@ -146,9 +156,12 @@ class DrawingDemo(PictureWidget):
         self.update_prediction()
 
     def image(self):
-        """The drawing as the networks see it: (28, 28) in [0, 1] (zeros for an empty canvas)."""
+        """The drawing as the networks see it: (28, 28) in [0, 1] (zeros for an empty canvas), prepared as
+        MNIST's digits were if the "centre like MNIST" box is ticked, else only shrunk."""
         drawing = strokes_to_image(self.strokes, self.size, self.line_width)
-        return mnist_preprocess(drawing) if has_ink(drawing) else np.zeros((FRAME, FRAME))
+        if not has_ink(drawing):
+            return np.zeros((FRAME, FRAME))
+        return mnist_preprocess(drawing) if self.center_box.value else shrink_to_frame(drawing)
 
     def update_prediction(self):
         """Preprocess the drawing, run every network, show the answers, the input, then the maps and bars.
@@ -166,9 +179,11 @@ class DrawingDemo(PictureWidget):
 
     def describe(self):
         n = len(self.strokes)
-        return f"{', '.join(self.nets)}; {n} stroke{'' if n == 1 else 's'}"
+        centring = "" if self.center_box.value else "; not centred"
+        return f"{', '.join(self.nets)}; {n} stroke{'' if n == 1 else 's'}{centring}"
 
 
-def draw_a_digit(nets, canvas_size=280, line_width=None):
-    """A ``DrawingDemo``: nets = {name: TrainedNet(net, centered)}; canvas_size in pixels."""
-    return DrawingDemo(nets, canvas_size, line_width)
+def draw_a_digit(nets, canvas_size=280, line_width=None, center=True):
+    """A ``DrawingDemo``: nets = {name: TrainedNet(net, centered)}; canvas_size in pixels; center: whether the
+    "centre like MNIST" box starts ticked."""
+    return DrawingDemo(nets, canvas_size, line_width, center)
