@@ -143,7 +143,7 @@ def test_every_checker_handles_stub_raise_and_non_callable(checker):
 
 
 def test_at_least_three_exercises_per_notebook():
-    assert sorted(EXERCISES) == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14"]
+    assert sorted(EXERCISES) == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14"]
     assert all(len(checks) >= 3 for number, checks in EXERCISES.items() if number <= "10")
     assert all(len(checks) >= 2 for checks in EXERCISES.values())  # the training-well notebooks: 2 or 3 each
 

@@ -1,4 +1,4 @@
-"""Checked exercises: one checker per exercise of notebooks 01-10 and 12-14.
+"""Checked exercises: one checker per exercise of notebooks 01-14.
 
 A student writes a function (or a class) in a notebook and passes it to its
 checker, e.g. ``check_correlate2d(my_correlate2d)``. The checker runs it on
@@ -22,6 +22,11 @@ from cnnlib.exercises.convolution import (
                                            check_convolve_via_rotation,
 )
 from cnnlib.exercises.dense_overfitting import check_dense_backward, check_mse_grad, check_weights_per_example
+from cnnlib.exercises.draw_a_digit import (
+                                           check_center_by_mass,
+                                           check_corner_digit_box,
+                                           check_kernel_net_shift_prediction,
+)
 from cnnlib.exercises.equivariance import check_equivariant_layers, check_gap_backward, check_unfilled_region
 from cnnlib.exercises.init_and_batchnorm import check_batchnorm_backward, check_he_std, check_spread_prediction
 from cnnlib.exercises.keras_bridge import (
@@ -53,6 +58,7 @@ EXERCISES = {
     "08": (check_early_stopping_rule, check_margin, check_fair_ratio_test),
     "09": (check_unfilled_region, check_gap_backward, check_equivariant_layers),
     "10": (check_pad_and_crop, check_random_shift_augment, check_small_shift_prediction),
+    "11": (check_center_by_mass, check_corner_digit_box, check_kernel_net_shift_prediction),
     "12": (check_he_std, check_spread_prediction, check_batchnorm_backward),
     "13": (check_one_cycle, check_diverging_rates),
     "14": (check_conv_bn_params, check_residual_backward),

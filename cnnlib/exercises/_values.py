@@ -5,7 +5,19 @@ so that every checker of ``cnnlib.exercises`` takes a function: it is called wit
 thread with a time limit, and an error it raises becomes a sentence like any checker's.
 """
 
-from cnnlib.exercises._report import NOT_ATTEMPTED, NOT_YET, call_with_limit, error_text, name_of, num, report
+import numpy as np
+
+from cnnlib.exercises._report import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    NOT_YET,
+    call_with_limit,
+    error_text,
+    name_of,
+    num,
+    report,
+    type_name,
+)
 
 
 def answer_value(answer, name, todo, time_limit, quiet):
@@ -26,3 +38,31 @@ def answer_value(answer, name, todo, time_limit, quiet):
         return None, report(NOT_ATTEMPTED, f"Not attempted: {name} is None — {todo}, then run this cell again.",
                             quiet)
     return answer, None
+
+
+def check_range_prediction(prediction, measure, *, below, above, time_limit, quiet, width=0.15):
+    """Check ``prediction = (low, high)`` of an accuracy, at most ``width`` wide, against ``measure()`` (called
+    only for a well-formed range). below / above: why the measurement fell below / above the range, said after
+    "measured 0.xxx, below your range — ". Returns the CheckResult."""
+    prediction, done = answer_value(prediction, "my_range", "write your prediction as (low, high)",
+                                    time_limit, quiet)
+    if done is not None:
+        return done
+    ok = isinstance(prediction, (tuple, list)) and len(prediction) == 2 and all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in prediction)
+    if not ok:
+        return report(NOT_YET, f"Not yet: the answer should be two numbers (low, high), got {type_name(prediction)}.",
+                      quiet)
+    low, high = float(prediction[0]), float(prediction[1])
+    if not 0 <= low < high <= 1:
+        return report(NOT_YET, f"Not yet: an accuracy range needs 0 ≤ low < high ≤ 1, got ({num(low)}, "
+                               f"{num(high)}).", quiet)
+    if high - low > width + 1e-12:
+        return report(NOT_YET, f"Not yet: your range is {num(high - low)} wide; commit to one at most {num(width)} "
+                               "wide.", quiet)
+    measured = measure()
+    if measured < low:
+        return report(NOT_YET, f"Not yet: measured {measured:.3f}, below your range — {below}.", quiet)
+    if measured > high:
+        return report(NOT_YET, f"Not yet: measured {measured:.3f}, above your range — {above}.", quiet)
+    return report(CORRECT, f"Correct! Measured {measured:.3f}, inside ({num(low)}, {num(high)}).", quiet)

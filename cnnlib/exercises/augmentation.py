@@ -10,8 +10,8 @@ from cnnlib.data import load_mnist, to_float
 from cnnlib.evaluate import evaluate
 from cnnlib.exercises._compare import compare_array
 from cnnlib.exercises._inputs import small_ints
-from cnnlib.exercises._report import CORRECT, DEFAULT_TIME_LIMIT, NOT_YET, Case, check_cases, num, report, type_name
-from cnnlib.exercises._values import answer_value
+from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, type_name
+from cnnlib.exercises._values import check_range_prediction
 from cnnlib.nets.fair_dense_net import FAIR_DENSE_LR, build_fair_dense_net
 from cnnlib.nets.recipe import recipe_split, train_with_recipe
 
@@ -125,29 +125,9 @@ def small_shift_accuracy():
 def check_small_shift_prediction(prediction, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Check ``prediction = (low, high)``, at most 0.15 wide, against ``small_shift_accuracy()``, measured here
     (a few seconds). A function returning the range will do too."""
-    prediction, done = answer_value(prediction, "my_range", "write your prediction as (low, high)",
-                                      time_limit, quiet)
-    if done is not None:
-        return done
-    ok = isinstance(prediction, (tuple, list)) and len(prediction) == 2 and all(
-        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in prediction)
-    if not ok:
-        return report(NOT_YET, f"Not yet: the answer should be two numbers (low, high), got {type_name(prediction)}.",
-                      quiet)
-    low, high = float(prediction[0]), float(prediction[1])
-    if not 0 <= low < high <= 1:
-        return report(NOT_YET, f"Not yet: an accuracy range needs 0 ≤ low < high ≤ 1, got ({num(low)}, "
-                               f"{num(high)}).", quiet)
-    if high - low > 0.15 + 1e-12:
-        return report(NOT_YET, f"Not yet: your range is {num(high - low)} wide; commit to one at most 0.15 wide.",
-                      quiet)
-    measured = small_shift_accuracy()
-    if measured < low:
-        return report(NOT_YET, f"Not yet: measured {measured:.3f}, below your range — shifts of one pixel never "
-                               "show the net a move of three; compare the dense net trained without shifts in the "
-                               "table of section 3.", quiet)
-    if measured > high:
-        return report(NOT_YET, f"Not yet: measured {measured:.3f}, above your range — even one-pixel shifts teach "
-                               "the net that a stroke's exact pixel does not matter, and part of that carries over "
-                               "to larger moves.", quiet)
-    return report(CORRECT, f"Correct! Measured {measured:.3f}, inside ({num(low)}, {num(high)}).", quiet)
+    return check_range_prediction(
+        prediction, small_shift_accuracy, time_limit=time_limit, quiet=quiet,
+        below="shifts of one pixel never show the net a move of three; compare the dense net trained without "
+              "shifts in the table of section 3",
+        above="even one-pixel shifts teach the net that a stroke's exact pixel does not matter, and part of that "
+              "carries over to larger moves")
