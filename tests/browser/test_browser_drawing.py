@@ -165,9 +165,9 @@ def record(screenshot_path):
                 draw(page, demo, strokes)
                 shown, _ = answers_both_ways(demo)
                 report(label, shown)
-            clear(demo)
-            if centring(demo).is_checked():
+            if centring(demo).is_checked():  # untick it while there is a drawing to redraw
                 redrawn(demo, centring(demo).click)
+            clear(demo)
             expect(centring(demo)).not_to_be_checked()
             draw(page, demo, DIGITS[SCREENSHOT_DIGIT])
             print(f"screenshot: drawn {SCREENSHOT_DIGIT}, only shrunk: {shown_prediction(demo)}")
