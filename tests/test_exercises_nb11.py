@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from exercise_asserts import assert_checker_says
+from exercise_asserts import assert_checker_says, assert_range_prediction_checked
 
 from cnnlib.exercises import check_center_by_mass, check_corner_digit_box, check_kernel_net_shift_prediction
 from cnnlib.exercises.draw_a_digit import CORNER_ONE, corner_box, kernel_net_shift_accuracy
@@ -77,12 +77,8 @@ def test_the_corner_digit_is_what_the_recipe_makes_of_it():
 def test_the_kernel_net_prediction_is_checked_against_a_measurement():
     measured = kernel_net_shift_accuracy()
     assert 0.1 < measured < 0.6  # far below its accuracy on digits as drawn (about 0.8)
-    assert_checker_says(check_kernel_net_shift_prediction, (measured - 0.05, measured + 0.05), "correct",
-                        f"Measured {measured:.3f}")
-    assert_checker_says(check_kernel_net_shift_prediction, (measured + 0.01, min(measured + 0.1, 1)), "not yet",
-                        "below your range — its convolution moves the maps")
-    assert_checker_says(check_kernel_net_shift_prediction, (max(measured - 0.1, 0), measured - 0.01), "not yet",
-                        "above your range")
+    assert_range_prediction_checked(check_kernel_net_shift_prediction, measured,
+                                    below="below your range — its convolution moves the maps")
 
 
 def test_a_value_checker_takes_a_function_that_returns_the_value():
