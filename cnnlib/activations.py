@@ -2,6 +2,8 @@
 
 All work elementwise on arrays of any shape (softmax along the last axis) and
 keep float32/float64; the backward passes return ``dx`` of ``x``'s shape and dtype.
+The layers of ``cnnlib.layers`` call the ``_*_forward(x, x_finite)`` twins, which skip
+the check for NaN and inf when an earlier layer's output is known to hold none.
 """
 
 import numpy as np
@@ -15,15 +17,22 @@ def _check_dout(dout, out):
     return dout.astype(out.dtype, copy=False)  # gradients in the forward input's dtype
 
 
-def _check_x(x):
+def _check_x(x, x_finite=False):
+    """x as a float array; x_finite=True (from ``cnnlib.layers``): x is known to hold no NaN or inf, so
+    that check, a pass over x, is skipped."""
     x = as_float_array("x", x)
-    check_finite("x", x)
+    if not x_finite:
+        check_finite("x", x)
     return x
 
 
 def tanh_forward(x):
     """out = tanh(x); x: any shape. cache = out."""
-    out = np.tanh(_check_x(x))
+    return _tanh_forward(x, x_finite=False)
+
+
+def _tanh_forward(x, x_finite):
+    out = np.tanh(_check_x(x, x_finite))
     return out, out
 
 
@@ -39,9 +48,14 @@ def tanh_backward(dout, cache):
 
 def sigmoid_forward(x):
     """out = 1 / (1 + exp(-x)), computed without overflow for large |x|. cache = out."""
-    x = _check_x(x)
+    return _sigmoid_forward(x, x_finite=False)
+
+
+def _sigmoid_forward(x, x_finite):
+    x = _check_x(x, x_finite)
     z = np.exp(-np.abs(x))  # in (0, 1], never overflows
-    out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+    denominator = 1 + z
+    out = np.where(x >= 0, 1 / denominator, z / denominator)
     return out, out
 
 
@@ -57,7 +71,11 @@ def sigmoid_backward(dout, cache):
 
 def relu_forward(x):
     """out = max(x, 0). cache = x."""
-    x = _check_x(x)
+    return _relu_forward(x, x_finite=False)
+
+
+def _relu_forward(x, x_finite):
+    x = _check_x(x, x_finite)
     return np.maximum(x, 0), x
 
 

@@ -33,7 +33,7 @@ import zlib
 import numpy as np
 
 from cnnlib._checks import check_index, check_sizes
-from cnnlib.layers import forward_through
+from cnnlib.layers.base import forward_known, forward_through
 
 
 class Sequential:
@@ -55,9 +55,14 @@ class Sequential:
         self.input_shape = None if input_shape is None else check_sizes("input_shape", input_shape)
 
     def forward(self, x, training=False):
-        """x: the first layer's input, e.g. (N, C, H, W) -> the last layer's output, e.g. (N, 10)."""
+        """x: the first layer's input, e.g. (N, C, H, W) -> the last layer's output, e.g. (N, 10).
+
+        A layer whose input is known to hold no NaN or inf (e.g. Tanh's output, |values| <= 1) does not
+        check it again; the first layer checks ``x``.
+        """
+        bound = None  # nothing is known about x yet (see forward_known)
         for layer in self.layers:
-            x = layer.forward(x, training=training)
+            x, bound = forward_known(layer, x, training, bound)
         return x
 
     def forward_to(self, x, index):

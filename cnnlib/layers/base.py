@@ -1,4 +1,4 @@
-"""The ``Layer`` interface, and running a list of layers in test mode.
+"""The ``Layer`` interface, running a list of layers in test mode, and ``Sequential``'s step.
 
 Every layer has the same small interface::
 
@@ -29,6 +29,22 @@ def forward_through(layers, x):
     return out
 
 
+def forward_known(layer, x, training, bound):
+    """One step of ``Sequential.forward``: ``layer``'s output for ``x``, and what is known about that output.
+
+    bound: what is known about ``x``: None (nothing), or a number >= every |value| (``math.inf``: finite,
+    of unknown size). Returns (out, bound of out). The library's layers write their forward pass as
+    ``_forward(x, training, x_finite)``, which skips the check for NaN and inf when ``x_finite`` is true
+    (the check is a pass over x), and say in ``_output_bound`` what their output is known to be. Any
+    other layer (one written with ``forward`` alone, such as a student's subclass of ``Tanh``) is called
+    as it is, and nothing is assumed about its output.
+    """
+    defining = next(cls for cls in type(layer).__mro__ if "forward" in vars(cls))
+    if "_forward" in vars(defining):  # forward is the library's, written beside _forward
+        return layer._forward(x, training, bound is not None), layer._output_bound(bound, training)
+    return layer.forward(x, training=training), None
+
+
 class Layer:
     """Base class: ``forward(x, training=False)``, ``backward(dout) -> dx``, ``params``, ``grads``.
 
@@ -50,6 +66,12 @@ class Layer:
 
     def backward(self, dout):
         raise NotImplementedError
+
+    def _output_bound(self, bound, training):
+        """What is known about the output of the last ``_forward``, given ``bound`` for its input (both as in
+        ``forward_known``; an input with bound None was checked by the layer, if it checks). By default
+        nothing: a layer with weights can overflow, whatever its input."""
+        return None
 
     def __call__(self, x):
         return self.forward(x, training=False)

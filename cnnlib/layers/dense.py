@@ -3,7 +3,7 @@
 import numpy as np
 
 from cnnlib._checks import as_generator, check_choice, check_float_dtype, check_positive_int
-from cnnlib.dense import dense_backward, dense_forward
+from cnnlib.dense import _dense_forward, dense_backward
 from cnnlib.layers.base import Layer
 from cnnlib.layers.initializers import initial_weights
 
@@ -30,8 +30,11 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         """x: (N, D) -> out: (N, M)."""
+        return self._forward(x, training, x_finite=False)
+
+    def _forward(self, x, training, x_finite):
         b = self.params["b"] if self.has_bias else None
-        out, self._cache = dense_forward(x, self.params["w"], b)
+        out, self._cache = _dense_forward(x, self.params["w"], b, x_finite)
         return out
 
     def backward(self, dout):

@@ -13,6 +13,9 @@ class Flatten(Layer):
     """``(N, d1, d2, ...) -> (N, d1*d2*...)``, keeping the sample axis (C, H, W order for images)."""
 
     def forward(self, x, training=False):
+        return self._forward(x, training, x_finite=False)
+
+    def _forward(self, x, training, x_finite):
         x = as_array("x", x)
         if x.ndim < 2:
             raise ValueError(f"Flatten expects a batch (N, ...) with at least 2 axes, got shape {x.shape}")
@@ -21,6 +24,9 @@ class Flatten(Layer):
 
     def backward(self, dout):
         return np.reshape(dout, self._need_cache())  # (N, C, H, W)
+
+    def _output_bound(self, bound, training):
+        return bound  # the same values, so the same knowledge
 
 
 class Reshape(Layer):
@@ -39,6 +45,9 @@ class Reshape(Layer):
         self.shape = tuple(check_positive_int(f"every size in the Reshape shape {tuple(shape)}", s) for s in shape)
 
     def forward(self, x, training=False):
+        return self._forward(x, training, x_finite=False)
+
+    def _forward(self, x, training, x_finite):
         x = as_array("x", x)
         if x.ndim < 1:
             raise ValueError("Reshape expects a batch (N, ...), got a scalar")
@@ -51,6 +60,9 @@ class Reshape(Layer):
 
     def backward(self, dout):
         return np.reshape(dout, self._need_cache())  # the input's shape
+
+    def _output_bound(self, bound, training):
+        return bound  # the same values, so the same knowledge
 
     def __repr__(self):
         return f"Reshape({self.shape})"
