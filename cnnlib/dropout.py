@@ -6,12 +6,14 @@ mask holds 0s and 2s, as in the course's kernel net.
 
 The mask comes from float32 uniform draws whatever the dtype of ``x`` (half the
 random bits of float64 draws, and no float64 temporaries), so a seed gives the
-same mask for float32 and float64 inputs.
+same mask for float32 and float64 inputs; ``cnnlib.dropout_draws`` compares them
+with ``p`` without making the floats.
 """
 
 import numpy as np
 
 from cnnlib._checks import as_float_array, check_choice, check_finite, check_same_shape
+from cnnlib.dropout_draws import draw_keep
 
 
 def check_drop_probability(p):
@@ -46,10 +48,9 @@ def _dropout_forward(x, p, rng, training, x_finite):
         raise ValueError(
             f"rng must be a numpy.random.Generator (e.g. numpy.random.default_rng(0)), got {type(rng).__name__}"
         )
-    draws = rng.random(x.shape, dtype=np.float32)  # U[0, 1), the same for any dtype of x
-    keep = np.greater_equal(draws, np.float32(p), out=draws)  # 1.0 where kept, 0.0 where dropped (in place)
-    mask = keep.astype(x.dtype, copy=False)
-    mask /= x.dtype.type(1 - p)  # 0 or 1/(1-p), in place
+    keep = draw_keep(rng, x.shape, p)  # True where the float32 draw u ~ U[0, 1) has u >= p, for any dtype of x
+    mask = keep.astype(x.dtype)  # 1 where kept, 0 where dropped
+    mask *= x.dtype.type(1) / x.dtype.type(1 - p)  # 0 or 1/(1-p), in place (1 * (1/(1-p)) is exactly 1/(1-p))
     return x * mask, mask
 
 
