@@ -6,7 +6,21 @@ import pytest
 import cnnlib.activations
 import cnnlib.dense
 import cnnlib.dropout
-from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Reshape, Sigmoid, Tanh
+from cnnlib.layers import (
+    BatchNorm1D,
+    BatchNorm2D,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalAvgPool2D,
+    MaxPool2D,
+    ReLU,
+    Reshape,
+    ResidualBlock,
+    Sigmoid,
+    Tanh,
+)
 from cnnlib.nets.faithful_kernel_net import FaithfulKernelNet
 from cnnlib.nets.kernel_net import build_kernel_net
 from cnnlib.sequential import Sequential
@@ -24,20 +38,41 @@ def mixed_net(dtype, seed=0):
                        Dense(8, 5, rng=rng, dtype=dtype)])
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("training", [True, False])
-def test_sequential_gives_the_bits_of_the_layers_public_forward_and_backward(dtype, training):
-    x = np.random.default_rng(5).normal(size=(4, 1, 8, 8)).astype(dtype)
-    dout = np.random.default_rng(6).normal(size=(4, 5)).astype(dtype)
-    fast, plain = mixed_net(dtype), mixed_net(dtype)
-    for _ in range(2):  # a second pass draws new dropout masks
+def assert_the_bits_of_each_layers_forward(make_net, x, dout, training):
+    """Two passes (new dropout masks, moved running statistics) of Sequential.forward and backward on one net
+    and of every layer's public forward (each checking its input) on an equal one: the same bits."""
+    fast, plain = make_net(), make_net()
+    for _ in range(2):
         out, expected = fast.forward(x, training=training), x
         for layer in plain.layers:
-            expected = layer.forward(expected, training=training)  # every layer checks its input
+            expected = layer.forward(expected, training=training)
         assert same_bits(out, expected)
         assert same_bits(fast.backward(dout), plain.backward(dout))
         for name, grad in plain.named_gradients().items():
             assert same_bits(fast.named_gradients()[name], grad), name
+        for name, buffer in plain.named_buffers().items():
+            assert same_bits(fast.named_buffers()[name], buffer), name
+
+
+def normalised_net(dtype, seed=0):
+    # Layers written with forward alone (batch norm, the residual block, global average pooling) among the
+    # library's _forward layers: Sequential calls them as they are and assumes nothing about their output.
+    rng = np.random.default_rng(seed)
+    return Sequential([Conv2D(1, 4, 3, padding="same", bias=None, rng=rng, dtype=dtype), Tanh(),
+                       BatchNorm2D(4, dtype=dtype), ReLU(), ResidualBlock(4, rng=rng, dtype=dtype), Tanh(),
+                       Dropout(0.5, rng=1), GlobalAvgPool2D(), BatchNorm1D(4, dtype=dtype), Tanh(),
+                       Dense(4, 3, rng=rng, dtype=dtype)])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("make_net, x_shape, num_outputs",
+                         [(mixed_net, (4, 1, 8, 8), 5), (normalised_net, (3, 1, 6, 6), 3)])
+def test_sequential_gives_the_bits_of_the_layers_public_forward_and_backward(dtype, training, make_net, x_shape,
+                                                                             num_outputs):
+    x = np.random.default_rng(5).normal(size=x_shape).astype(dtype)
+    dout = np.random.default_rng(6).normal(size=(x_shape[0], num_outputs)).astype(dtype)
+    assert_the_bits_of_each_layers_forward(lambda: make_net(dtype), x, dout, training)
 
 
 @pytest.fixture
@@ -71,6 +106,13 @@ def test_dropout_passes_on_a_finite_input_of_unknown_size_only_at_test_time(fini
     # the first Dense and ReLU check their inputs, Dropout not (ReLU's output is finite); the last Dense checks
     # only in training, where ReLU's output, of unknown size, could overflow once scaled by 1/(1 - p)
     assert finiteness_checks == checked
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_a_layer_after_batch_norm_checks_its_input(finiteness_checks, training):
+    net = Sequential([Tanh(), BatchNorm1D(3, dtype=np.float64), ReLU(), Tanh()])
+    net.forward(np.ones((2, 3)), training=training)
+    assert finiteness_checks == [(2, 3), (2, 3)]  # the first Tanh's and ReLU's (after batch norm), not the last Tanh's
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered")
