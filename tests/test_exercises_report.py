@@ -1,11 +1,14 @@
 """The checkers' common behaviour: every kind of wrong answer gets one deterministic sentence, never a traceback."""
 
+import sys
 import time
 
 import numpy as np
 import pytest
+from exercise_asserts import FUNCTION_CHECKERS
 
-from cnnlib.exercises import EXERCISES, CheckResult, check_correlate2d, check_output_size
+from cnnlib.correlation import correlate2d
+from cnnlib.exercises import EXERCISES, CheckResult, check_correlate2d, check_output_size, check_param_counts
 from cnnlib.exercises._report import num, position
 
 
@@ -131,8 +134,7 @@ def test_answer_cannot_change_the_cases():
     assert check_correlate2d(right_correlate2d, quiet=True)
 
 
-@pytest.mark.parametrize("checker", [c for checks in EXERCISES.values() for c in checks],
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize("checker", FUNCTION_CHECKERS, ids=lambda c: c.__name__)
 def test_every_checker_handles_stub_raise_and_non_callable(checker):
     assert checker(lambda *args: None, quiet=True).status in ("not attempted", "not yet")
     raised = checker(lambda *args: 1 / 0, quiet=True)
@@ -151,3 +153,60 @@ def test_at_least_three_exercises_per_notebook():
 def test_number_and_position_formatting():
     assert num(3.0) == "3" and num(-0.0) == "0" and num(1 / 3) == "0.3333" and num(12345.0) == "12,345"
     assert num(np.nan) == "NaN" and position((2, 3)) == "(2, 3)" and position((4,)) == "4"
+
+
+def test_switched_off_finds_every_name_and_puts_everything_back():
+    import types
+
+    from cnnlib.exercises._write_it_yourself import WriteItYourself, holders, switched_off
+    student = types.ModuleType("student_module")  # a module that imported correlate2d under another name
+    student.c2 = correlate2d
+    sys.modules["student_module"] = student
+    try:
+        assert ("c2" in [name for namespace, name, _ in holders([correlate2d]) if namespace is vars(student)])
+        with pytest.raises(ZeroDivisionError), switched_off([correlate2d]):
+            with pytest.raises(WriteItYourself, match="correlate2d is switched off .* write it yourself"):
+                student.c2(np.ones((3, 3)), np.ones((2, 2)))
+            raise ZeroDivisionError  # an error inside the block still puts the functions back
+        assert student.c2 is correlate2d
+        import cnnlib.correlation
+        assert cnnlib.correlation.correlate2d is correlate2d
+    finally:
+        del sys.modules["student_module"]
+
+
+def test_an_error_that_wraps_the_switched_off_call_is_recognised():
+    def my_correlate2d(image, kernel):
+        try:
+            return correlate2d(image, kernel)
+        except RuntimeError as error:
+            raise ValueError("my own wrapper") from error
+    result = check_correlate2d(my_correlate2d, quiet=True)
+    assert "calls cnnlib's correlate2d, which this exercise asks you to write yourself" in result.message
+
+
+def test_an_answer_that_falls_back_to_its_own_loops_passes():
+    def my_correlate2d(image, kernel):
+        try:
+            return correlate2d(image, kernel)
+        except RuntimeError:
+            return right_correlate2d(image, kernel)
+    assert check_correlate2d(my_correlate2d, quiet=True)
+
+
+def test_a_function_captured_in_a_closure_is_switched_off_too():
+    from cnnlib.correlation import correlate2d as captured
+
+    def my_correlate2d(image, kernel):
+        return captured(image, kernel)
+    assert "calls cnnlib's correlate2d" in check_correlate2d(my_correlate2d, quiet=True).message
+    assert my_correlate2d.__closure__[0].cell_contents is correlate2d  # put back
+
+
+def test_a_value_the_comparison_cannot_read_gets_a_sentence():
+    class Odd:
+        def __len__(self):
+            raise RuntimeError("odd length")
+    message = check_param_counts(lambda *args: (Odd(), 1), quiet=True).message
+    assert message.startswith("Not yet: for 16 kernels of 3×3 on a 28×28 image with 1 channel, ")
+    assert message.endswith(".") and "\n" not in message

@@ -5,21 +5,43 @@ that came back and the one expected, NaN and where it is, the first position tha
 an opposite sign, or, when the value equals a known wrong answer, what that slip was.
 """
 
+import numbers
+
 import numpy as np
 
 from cnnlib.exercises._report import num, position, shape_text, type_name
 
+#: What an array of each non-numeric dtype kind holds, as a student would say it.
+NOT_NUMBERS = {"b": "booleans (True/False)", "c": "complex numbers", "U": "text (str)", "S": "bytes",
+               "M": "dates", "m": "time differences", "V": "raw records"}
+
 
 def as_array(got, what, expected_shape):
-    """``got`` as a float array, or a problem sentence fragment if it is not array-like."""
+    """``got`` as a float array, or a problem sentence fragment if it is not an array of real numbers.
+
+    Text, bytes, booleans and complex numbers are refused even when they would convert ("3" -> 3.0, 2+0j -> 2.0):
+    the answer should compute numbers. An object that numpy cannot turn into an array, whatever it raises,
+    gets a sentence too.
+    """
+    expected = f"a numpy array of shape {shape_text(expected_shape)}"
     if isinstance(got, (tuple, dict, str, bytes, set)) or callable(got):
-        return None, (f"{what} should be one numpy array of shape {shape_text(expected_shape)}, "
-                      f"got {type_name(got)}")
+        return None, f"{what} should be one {expected[2:]}, got {type_name(got)}"
     try:
-        arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{what} should be a numpy array of shape {shape_text(expected_shape)}, got {type_name(got)}"
-    return arr, None
+        arr = np.asarray(got)
+    except Exception:  # noqa: BLE001 - ragged lists, and objects that refuse conversion in any way
+        return None, f"{what} should be {expected}, got {type_name(got)} that numpy cannot turn into an array"
+    if arr.dtype.kind == "O":
+        strange = next((v for v in arr.flat if not _is_real(v)), None)
+        if strange is None:
+            return arr.astype(np.float64), None
+        return None, f"{what} should be numbers ({expected}), got an array holding {type_name(strange)}"
+    if arr.dtype.kind not in "iuf":
+        return None, f"{what} should be numbers ({expected}), got an array of {NOT_NUMBERS[arr.dtype.kind]}"
+    return arr.astype(np.float64), None
+
+
+def _is_real(v):
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
 
 
 def tolerances(expected, float32=False):
@@ -111,12 +133,12 @@ def compare_int(got, expected, *, what="the result", mistakes=()):
     """None if ``got`` is the whole number ``expected``; otherwise the problem (with a hint if known)."""
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
         return f"{what} should be a whole number, got {type_name(got)}"
-    if not np.isfinite(got):
+    if isinstance(got, (float, np.floating)) and not np.isfinite(got):
         return f"{what} is {num(got)}, expected {num(expected)}"
     for wrong, hint in mistakes:
         if wrong is not None and got == wrong and got != expected:
             return f"{what} is {num(got)}, expected {num(expected)} — {hint}"
-    if float(got) != float(expected):
+    if got != expected:
         return f"{what} is {num(got)}, expected {num(expected)}"
     return None
 

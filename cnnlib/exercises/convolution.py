@@ -1,19 +1,25 @@
-"""Checkers for notebook 04: convolution via a rotated kernel, the conv layer's dK and dX, the whole backward."""
+"""Checkers for notebook 04: convolution via a rotated kernel, the conv layer's dK and dX, the whole backward,
+and a prediction: stride, output size and the pixels no window reads."""
 
 import numpy as np
 
-from cnnlib.conv import conv2d_backward
+from cnnlib.conv import conv2d_backward, conv2d_backward_naive, conv2d_forward
 from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.exercises._compare import compare_array, compare_tuple
 from cnnlib.exercises._inputs import small_ints
+from cnnlib.exercises._predictions import check_predictions, compare_count
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
 
 ROTATE = "rotate the kernel by 180° (kernel[::-1, ::-1], or np.rot90(kernel, 2))"
 
+#: What the gradient exercises ask the student to write; switched off while their answers run.
+BACKWARD_TWINS = [conv2d_backward, conv2d_backward_naive]
+
 
 def check_convolve_via_rotation(convolve, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Check ``convolve(image, kernel, mode) -> convolution`` for mode "valid" and "full"
-    against ``cnnlib.correlation.convolve2d`` (you may use ``cnnlib.correlation.correlate2d`` inside)."""
+    against ``cnnlib.correlation.convolve2d`` (you may use ``cnnlib.correlation.correlate2d`` inside; convolve2d
+    itself is switched off while the answer runs)."""
     inputs = [("a 6×6 image, a 3×3 kernel, mode 'valid'", small_ints(30, (6, 6)), small_ints(31, (3, 3)), "valid"),
               ("a 5×7 image, a 2×3 kernel, mode 'valid'", small_ints(32, (5, 7)), small_ints(33, (2, 3)), "valid"),
               ("a 4×5 image, a 3×2 kernel, mode 'full'", small_ints(34, (4, 5)), small_ints(35, (3, 2)), "full"),
@@ -39,7 +45,7 @@ def check_convolve_via_rotation(convolve, time_limit=DEFAULT_TIME_LIMIT, quiet=F
         return compare_array(got, case.expected, what="the result", mistakes=mistakes, case=case,
                              float32=image.dtype == np.float32)
 
-    return check_cases(convolve, cases, compare, time_limit=time_limit, quiet=quiet,
+    return check_cases(convolve, cases, compare, time_limit=time_limit, quiet=quiet, switch_off=[convolve2d],
                        success="Rotating the kernel turns a correlation into cnnlib's convolve2d, in 'valid' and "
                                "'full' mode and for non-square kernels.")
 
@@ -68,6 +74,7 @@ def check_conv_kernel_grad(kernel_grad, time_limit=DEFAULT_TIME_LIMIT, quiet=Fal
                              sign_hint="the gradient points uphill; dE/dK has a plus sign")
 
     return check_cases(kernel_grad, cases, compare, time_limit=time_limit, quiet=quiet,
+                       switch_off=BACKWARD_TWINS,
                        success="dK = X ⋆ dY (a valid correlation), right in all 4 cases.")
 
 
@@ -95,6 +102,7 @@ def check_conv_input_grad(input_grad, time_limit=DEFAULT_TIME_LIMIT, quiet=False
                              sign_hint="the gradient points uphill; dE/dX has a plus sign")
 
     return check_cases(input_grad, cases, compare, time_limit=time_limit, quiet=quiet,
+                       switch_off=BACKWARD_TWINS,
                        success="dX = dY ∗ K (a full convolution), right in all 4 cases.")
 
 
@@ -138,5 +146,58 @@ def check_conv_backward(conv_backward, time_limit=DEFAULT_TIME_LIMIT, quiet=Fals
                                                "plus sign"})
 
     return check_cases(conv_backward, cases, compare, time_limit=time_limit, quiet=quiet,
+                       switch_off=BACKWARD_TWINS,
                        success="dx, dw and db equal cnnlib's conv2d_backward in all 5 cases, with several "
                                "channels, stride 2 and padding.")
+
+
+#: The setting of the prediction exercise: image side, kernel side, stride (no padding).
+STRIDE_SETTING = (10, 3, 2)
+
+
+def window_counts(size, kernel_size, stride, padding=0):
+    """How many windows of a conv layer read each pixel of a size × size image, and the output size: the
+    count trick of notebook 04, section 7 (all-ones kernel and output gradient, conv2d_backward)."""
+    image = np.ones((1, 1, size, size))
+    out, cache = conv2d_forward(image, np.ones((1, 1, kernel_size, kernel_size)), None, stride, padding)
+    counts = conv2d_backward(np.ones_like(out), cache)[0][0, 0]  # (size, size)
+    return counts, out.shape[2]
+
+
+def rows_of(count):
+    """ "row and column" for 1, "3 rows and columns" for 3."""
+    return "row and column" if count == 1 else f"{count} rows and columns"
+
+
+def check_stride_prediction(output_size=None, never_read=None, most_reads=None, quiet=False):
+    """Predict for a 10×10 image, a 3×3 kernel, stride 2 and no padding: the output size ``output_size``
+    (H' = W'), how many of the 100 pixels no window reads (``never_read``), and the largest number of windows
+    that read one pixel (``most_reads``). Measured here with conv2d_forward and conv2d_backward."""
+    size, k, stride = STRIDE_SETTING
+    counts, h_out = window_counts(size, k, stride)
+    starts = ", ".join(str(s * stride) for s in range(h_out))
+    missed = size - ((h_out - 1) * stride + k)  # rows past the last window
+    parts = [
+        ("output_size", lambda v: compare_count(v, h_out, "output_size", hints=[
+            (h_out + 1, f"a window starting at {h_out * stride} would need rows {h_out * stride}–"
+                        f"{h_out * stride + k - 1}, and the image ends at row {size - 1}"),
+            (size - k + 1, "that is stride 1: with stride 2 the window skips every other position"),
+            (size // stride, "count the window starts that still fit: ⌊(H − k) / S⌋ + 1"),
+        ])),
+        ("never_read", lambda v: compare_count(v, int(np.sum(counts == 0)), "never_read", hints=[
+            (0, f"the windows start at {starts}: look for the rows and columns they never reach"),
+            (2 * size * missed, "the last row and the last column share a pixel: count it once"),
+            (size * missed, "both the last row and the last column are never read"),
+        ])),
+        ("most_reads", lambda v: compare_count(v, int(counts.max()), "most_reads", hints=[
+            (k * k, "that is stride 1: with stride 2 neighbouring windows overlap by one row or column only"),
+            (int(counts.max() ** 0.5), "count along both axes: the windows covering a pixel along the rows "
+                                       "times those along the columns"),
+            (1, "windows of 3 pixels that move by 2 overlap"),
+        ])),
+    ]
+    return check_predictions({"output_size": output_size, "never_read": never_read, "most_reads": most_reads},
+                             parts, quiet=quiet,
+                             success=f"The windows start at {starts}, so the last {rows_of(missed)} are never "
+                                     "read, and the pixels where windows overlap are read up to "
+                                     f"{int(counts.max())} times: the picture of section 7 for a 10×10 image.")

@@ -1,10 +1,12 @@
-"""Checkers for notebook 02: weights per example, the dense layer's backward pass, the squared-error gradient."""
+"""Checkers for notebook 02: weights per example, the dense layer's backward pass, the squared-error gradient,
+and reading a validation curve: where early stopping stops."""
 
 import numpy as np
 
 from cnnlib.dense import dense_backward
 from cnnlib.exercises._compare import compare_array, compare_tuple
 from cnnlib.exercises._inputs import small_ints
+from cnnlib.exercises._predictions import check_predictions, compare_count
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, num, type_name
 from cnnlib.layers import Dense
 from cnnlib.losses import mean_squared_error
@@ -55,7 +57,8 @@ def check_weights_per_example(weights_per_example, time_limit=DEFAULT_TIME_LIMIT
 
 def check_dense_backward(backward, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Check ``backward(dout, x, w) -> (dx, dw, db)`` for ``out = x @ w + b`` against
-    ``cnnlib.dense.dense_backward``. dout: (N, M); dx: (N, D), dw: (D, M), db: (M,)."""
+    ``cnnlib.dense.dense_backward`` (switched off while the answer runs).
+    dout: (N, M); dx: (N, D), dw: (D, M), db: (M,)."""
     cases = []
     for label, seed, n, d, m, dtype in DENSE_SETTINGS:
         x, w, b = _dense_arrays(seed, n, d, m, dtype)
@@ -76,13 +79,13 @@ def check_dense_backward(backward, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
                              float32=x.dtype == np.float32,
                              sign_hints={"dw": "your weight gradient points uphill: dw = x.T @ dout"})
 
-    return check_cases(backward, cases, compare, time_limit=time_limit, quiet=quiet,
+    return check_cases(backward, cases, compare, time_limit=time_limit, quiet=quiet, switch_off=[dense_backward],
                        success="dx, dw and db equal dense_backward in all 4 cases, a batch of one included.")
 
 
 def check_mse_grad(mse_grad, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Check ``mse_grad(y_pred, y_true) -> dpred`` for ``loss = mean((y_pred - y_true)**2)`` over ALL
-    elements, against ``cnnlib.losses.mean_squared_error``."""
+    elements, against ``cnnlib.losses.mean_squared_error`` (switched off while the answer runs)."""
     rng = np.random.default_rng(140)
     inputs = [("4 images and 10 classes", rng.random((4, 10)), np.eye(10)[[3, 1, 4, 1]]),
               ("one image and 3 outputs", rng.random((1, 3)), np.array([[0.0, 1.0, 0.0]])),
@@ -103,4 +106,58 @@ def check_mse_grad(mse_grad, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
                                        "y_true − y_pred")
 
     return check_cases(mse_grad, cases, compare, time_limit=time_limit, quiet=quiet,
+                       switch_off=[mean_squared_error],
                        success="2 (y_pred − y_true) / size, as mean_squared_error computes it, in all 3 cases.")
+
+
+#: A validation-loss curve to read (epoch 1 first) and the patience of the rule of notebook 02, section 5.
+EARLY_STOPPING_CURVE = (0.90, 0.62, 0.51, 0.53, 0.47, 0.46, 0.48, 0.50, 0.47, 0.45, 0.44, 0.47)
+EARLY_STOPPING_PATIENCE = 3
+
+
+def early_stopping_reading(curve, patience):
+    """(stop, keep): the epoch (from 1) after which the rule stops, and the epoch whose weights it keeps.
+
+    The rule: stop once the loss has not improved on its best for ``patience`` epochs; keep the best epoch.
+    It never sees the epochs after the stop. Without a stop: the last epoch, and the best one."""
+    best = 0
+    for i, value in enumerate(curve):
+        if value < curve[best]:
+            best = i
+        elif i - best >= patience:
+            return i + 1, best + 1
+    return len(curve), best + 1
+
+
+def check_early_stopping_reading(stop_epoch=None, kept_epoch=None, quiet=False):
+    """Read ``EARLY_STOPPING_CURVE`` with patience ``EARLY_STOPPING_PATIENCE``: after which epoch does early
+    stopping stop (``stop_epoch``), and which epoch's weights does it keep (``kept_epoch``)? Epochs count from 1."""
+    curve, patience = EARLY_STOPPING_CURVE, EARLY_STOPPING_PATIENCE
+    stop, keep = early_stopping_reading(curve, patience)
+    lowest = int(np.argmin(curve)) + 1
+    first_rise = next(i for i in range(1, len(curve)) if curve[i] > curve[i - 1]) + 1
+    parts = [
+        ("stop_epoch", lambda v: compare_count(v, stop, "stop_epoch", hints=[
+            (stop - 1, "epochs count from 1: the first value of the curve is epoch 1"),
+            (first_rise, f"the rule does not stop at the first rise: it waits {patience} epochs without a new "
+                         "best, and a later epoch may improve again"),
+            (len(curve), f"the rule stops {patience} epochs after its best so far, without seeing the rest"),
+            (first_rise + patience, "patience counts the epochs since the best loss so far, not since the "
+                                    "first rise"),
+        ])),
+        ("kept_epoch", lambda v: compare_count(v, keep, "kept_epoch", hints=[
+            (keep - 1, "epochs count from 1: the first value of the curve is epoch 1"),
+            (stop, "early stopping keeps the weights of the best epoch, not those of the last epoch trained"),
+            (lowest, "the rule never trains the epochs after it stops, so it cannot keep the lowest value of the "
+                     "whole curve"),
+        ])),
+    ]
+    missed = [i + 1 for i in range(stop, len(curve)) if curve[i] < curve[keep - 1]]
+    patient = patience + 2
+    _, keep_patient = early_stopping_reading(curve, patient)
+    return check_predictions({"stop_epoch": stop_epoch, "kept_epoch": kept_epoch}, parts, quiet=quiet,
+                             success=f"With patience {patience} training stops after epoch {stop} and keeps "
+                                     f"epoch {keep}'s weights; the lower losses of epochs "
+                                     f"{' and '.join(map(str, missed))} are never seen. With patience {patient} "
+                                     f"it would keep epoch {keep_patient}: patience trades training time for the "
+                                     "chance of a later, better epoch.")

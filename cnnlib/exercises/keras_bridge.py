@@ -1,4 +1,5 @@
-"""Checkers for notebook 07: moving weights between cnnlib's layout and Keras' (no Keras needed to check).
+"""Checkers for notebook 07: moving weights between cnnlib's layout and Keras' (no Keras needed to check), and a
+prediction: where one row of the flattened maps goes.
 
 cnnlib: images (N, C, H, W), kernels (K, C, KH, KW), a dense layer after Flatten sees (K, H', W') order.
 Keras:  images (N, H, W, C), kernels (KH, KW, C, K), a dense layer after Flatten sees (H', W', K) order.
@@ -11,6 +12,7 @@ import numpy as np
 from cnnlib.conv import conv2d_forward, image_sections
 from cnnlib.exercises._compare import compare_array
 from cnnlib.exercises._inputs import small_ints
+from cnnlib.exercises._predictions import check_predictions, compare_count
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
 
 KERNEL_SHAPES = [("16 kernels of 3×3 on 1 channel", (16, 1, 3, 3)),
@@ -117,3 +119,59 @@ def check_dense_rows_to_keras(dense_rows_to_keras, time_limit=DEFAULT_TIME_LIMIT
     return check_cases(dense_rows_to_keras, cases, compare, time_limit=time_limit, quiet=quiet,
                        success="Your rows follow Keras' (H', W', K) flatten order: the same logits in both "
                                "libraries.")
+
+
+#: The kernel net's conv output, flattened by the dense layer after it: K maps of H' × W'.
+FLATTEN_SHAPE = (16, 26, 26)
+#: The rows the prediction asks about: cnnlib's row 1,234 and Keras' row 100.
+CNNLIB_ROW, KERAS_ROW = 1234, 100
+
+
+def keras_order(num_kernels, height, width):
+    """keras_order[p]: the cnnlib flatten row that Keras' flatten row p holds — measured by flattening the
+    row numbers themselves in Keras' (H', W', K) order."""
+    rows = np.arange(num_kernels * height * width).reshape(num_kernels, height, width)  # cnnlib's (K, H', W')
+    return rows.transpose(1, 2, 0).reshape(-1)  # (H'*W'*K,): Keras' order
+
+
+def check_flatten_index(keras_row=None, cnnlib_row=None, quiet=False):
+    """Predict for the kernel net's 16 maps of 26×26: which row of Keras' flattened vector holds what cnnlib's
+    Flatten puts in row 1,234 (``keras_row``), and which cnnlib row holds what Keras puts in row 100
+    (``cnnlib_row``). Rows count from 0. Measured here by flattening row numbers in both orders."""
+    k, h, w = FLATTEN_SHAPE
+    order = keras_order(k, h, w)
+    inverse = np.argsort(order)  # inverse[cnnlib row] = Keras row
+    expected_keras, expected_cnnlib = int(inverse[CNNLIB_ROW]), int(order[KERAS_ROW])
+
+    def keras_row_of(kernel, i, j):
+        return (i * w + j) * k + kernel
+
+    def cnnlib_row_of(kernel, i, j):
+        return kernel * h * w + i * w + j
+
+    kernel, i, j = np.unravel_index(CNNLIB_ROW, FLATTEN_SHAPE)  # what cnnlib's row 1,234 holds
+    p, kernel_k = divmod(KERAS_ROW, k)  # what Keras' row 100 holds: position p, kernel kernel_k
+    i_k, j_k = divmod(p, w)
+    same_number = "the two libraries flatten in different orders: the same row number holds a different value"
+    other_way = "that converts the other way round: follow the value from {} to {}"
+    parts = [
+        ("keras_row", lambda v: compare_count(v, expected_keras, "keras_row", hints=[
+            (CNNLIB_ROW, same_number),
+            (keras_row_of(kernel, j, i), "row and column swapped: Keras runs along a row of positions first, "
+                                         "all 16 kernels at each position"),
+            (int(order[CNNLIB_ROW]), other_way.format("cnnlib", "Keras")),
+        ])),
+        ("cnnlib_row", lambda v: compare_count(v, expected_cnnlib, "cnnlib_row", hints=[
+            (KERAS_ROW, same_number),
+            (cnnlib_row_of(kernel_k, j_k, i_k), "row and column swapped: cnnlib lays out one whole 26×26 map "
+                                                "after another, row by row"),
+            (int(inverse[KERAS_ROW]), other_way.format("Keras", "cnnlib")),
+        ])),
+    ]
+    stay = int(np.sum(order == np.arange(order.size)))  # rows that both libraries fill with the same value
+    return check_predictions({"keras_row": keras_row, "cnnlib_row": cnnlib_row}, parts, quiet=quiet,
+                             success=f"cnnlib's row {CNNLIB_ROW:,} is kernel {kernel} at position ({i}, {j}), which "
+                                     f"Keras puts in row {expected_keras:,}; Keras' row {KERAS_ROW} is kernel "
+                                     f"{kernel_k} at ({i_k}, {j_k}), row {expected_cnnlib:,} in cnnlib. All but "
+                                     f"{stay} of the {order.size:,} rows move: that is why the dense weights must be "
+                                     "permuted.")

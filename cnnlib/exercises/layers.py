@@ -1,4 +1,5 @@
-"""Checkers for notebook 06: a layer's backward, a network's backward, the receptive field of stacked layers."""
+"""Checkers for notebook 06: a layer's backward, a network's backward, the receptive field of stacked layers,
+and a prediction: which layers' maps move with the input."""
 
 import copy
 
@@ -8,8 +9,11 @@ from cnnlib.conv import conv2d_backward, conv2d_forward
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.exercises._compare import compare_array, compare_int
 from cnnlib.exercises._inputs import small_ints
-from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, name_of
-from cnnlib.layers import Conv2D, Dense, Flatten, ReLU, Tanh
+from cnnlib.exercises._predictions import check_predictions, whole_number
+from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, name_of, type_name
+from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh
+from cnnlib.layers.base import layer_outputs
+from cnnlib.receptive_field import receptive_field_map, receptive_field_sizes
 
 
 def _run_layer(layer_class, w, b, x, dout):
@@ -58,6 +62,7 @@ def check_layer_backward(layer_class, time_limit=DEFAULT_TIME_LIMIT, quiet=False
         return None
 
     return check_cases(layer_class, cases, compare, time_limit=time_limit, quiet=quiet, expects="a layer class",
+                       switch_off=[dense_forward, dense_backward],
                        subject=f"{name_of(layer_class)}.forward",
                        call=lambda cls, case: (_run_layer, (cls,) + case.args),
                        success="Your layer's forward, dx and grads equal cnnlib's dense layer in all 3 cases.")
@@ -154,6 +159,83 @@ def check_receptive_field(receptive_field, time_limit=DEFAULT_TIME_LIMIT, quiet=
         ])
 
     return check_cases(receptive_field, cases, compare, time_limit=time_limit, quiet=quiet,
+                       switch_off=[receptive_field_sizes, receptive_field_map],
                        success="Your receptive fields equal the pixels a gradient reaches through cnnlib's "
                                "layers, strides included.")
 
+
+
+#: The maps the prediction asks about, by layer index in ``stacked_maps_net()``: conv1, pool1, conv2, pool2.
+MOVING_MAPS = {"conv1": 0, "pool1": 2, "conv2": 3, "pool2": 5}
+
+
+def stacked_maps_net():
+    """The convolutional part of notebook 06's stacked CNN (conv 3×3 → ReLU → 2×2 max pool, twice), float64,
+    with Glorot weights: whether a map moves depends on the architecture, not on what the weights learned."""
+    rng = np.random.default_rng(170)
+    return [Conv2D(1, 8, 3, rng=rng, dtype=np.float64), ReLU(), MaxPool2D(2),
+            Conv2D(8, 16, 3, rng=rng, dtype=np.float64), ReLU(), MaxPool2D(2)]
+
+
+def measured_moves(shift):
+    """For a 28×28 image moved ``shift`` pixels right (no ink leaves; zeros enter): by how many columns each map
+    of MOVING_MAPS moves as a whole (its overlap with the old map equal), or None when it does not."""
+    image = np.zeros((1, 1, 28, 28))
+    image[0, 0, 6:22, 4:20] = np.random.default_rng(171).random((16, 16))  # ink in columns 4..19
+    moved = np.zeros_like(image)
+    moved[..., shift:] = image[..., :28 - shift]
+    layers = stacked_maps_net()
+    old, new = list(layer_outputs(layers, image)), list(layer_outputs(layers, moved))
+    result = {}
+    for name, index in MOVING_MAPS.items():
+        a, b = old[index], new[index]
+        width = a.shape[-1]
+        candidates = range(shift + 1)  # no map moves further than the image did
+        found = [c for c in candidates if np.allclose(b[..., c:], a[..., :width - c], rtol=1e-9, atol=1e-12)]
+        result[name] = found[0] if len(found) == 1 else None
+    return result
+
+
+def _compare_moves(value, expected, name):
+    """None if ``value`` lists the expected moves; else what is wrong at the first wrong layer (without the answer)."""
+    names = list(MOVING_MAPS)
+    if not isinstance(value, (list, tuple)) or len(value) != len(names):
+        return f"{name} should be a list of {len(names)} entries ({', '.join(names)}), got {type_name(value)}" + (
+            f" of length {len(value)}" if isinstance(value, (list, tuple)) else "")
+    for i, layer in enumerate(names):
+        got, want = value[i], expected[layer]
+        if got is not None:
+            got, problem = whole_number(got, f"{name}'s entry for {layer}")
+            if problem:
+                return problem.replace("a whole number", "a whole number or None")
+        if got == want:
+            continue
+        where = f"{name}: {layer} is not right — "
+        if layer.startswith("conv"):
+            return where + ("a conv layer's maps move exactly as far as its input moved, because the same weights "
+                            "work at every position: look at the layer before it")
+        if want is None:
+            return where + ("its input moved by an odd number of cells, so some maxima cross into the next window "
+                            "and others do not: the pooled maps change without moving as a whole (None)")
+        if got is None:
+            return where + ("its input moved by a whole number of its 2-cell windows, so every maximum stays with "
+                            "its window and the pooled maps move as a whole")
+        if got == 0:
+            return where + ("pooling forgives shifts inside a window, but a shift by a whole window moves the "
+                            "pooled map")
+        return where + "one cell of a 2×2 pooled map with stride 2 covers 2 cells of its input"
+    return None
+
+
+def check_which_maps_move(shift_2=None, shift_4=None, quiet=False):
+    """Predict, for an image moved 2 pixels (``shift_2``) and 4 pixels (``shift_4``) to the right, by how many
+    columns the maps of conv1, pool1, conv2 and pool2 of notebook 06's stacked CNN move: a list of 4 entries,
+    a whole number or None where the maps change without moving as a whole. Measured here on the stacked
+    architecture (edges aside)."""
+    expected = {s: measured_moves(s) for s in (2, 4)}
+    parts = [(f"shift_{s}", lambda v, s=s: _compare_moves(v, expected[s], f"shift_{s}")) for s in (2, 4)]
+    return check_predictions({"shift_2": shift_2, "shift_4": shift_4}, parts, quiet=quiet,
+                             success="Convolutions move their maps with the input (equivariance); each 2×2 pooling "
+                                     "halves the move, and stops following it exactly once the move is no longer a "
+                                     "whole number of its windows. Notebook 09 measures what that does to the "
+                                     "answers of a trained CNN.")

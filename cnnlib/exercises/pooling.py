@@ -1,9 +1,11 @@
-"""Checkers for notebook 05: max pooling forward and backward (overlaps, ties), softmax + cross-entropy gradient."""
+"""Checkers for notebook 05: max pooling forward and backward (overlaps, ties), softmax + cross-entropy gradient,
+and a prediction: what max pooling does to a shifted map."""
 
 import numpy as np
 
 from cnnlib.exercises._compare import compare_array
 from cnnlib.exercises._inputs import small_ints
+from cnnlib.exercises._predictions import check_predictions, compare_map
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
 from cnnlib.losses import one_hot, softmax_cross_entropy
 from cnnlib.pool import avgpool2d_forward, maxpool2d_backward, maxpool2d_forward
@@ -60,7 +62,7 @@ def check_maxpool_forward(maxpool, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
         return compare_array(got, case.expected, what="the pooled map", mistakes=mistakes, case=case,
                              float32=image.dtype == np.float32)
 
-    return check_cases(maxpool, cases, compare, time_limit=time_limit, quiet=quiet,
+    return check_cases(maxpool, cases, compare, time_limit=time_limit, quiet=quiet, switch_off=[maxpool2d_forward],
                        success="Your pooling equals maxpool2d_forward on all 5 maps, overlapping windows and "
                                "negative values included.")
 
@@ -97,6 +99,7 @@ def check_maxpool_backward(maxpool_backward, time_limit=DEFAULT_TIME_LIMIT, quie
                              float32=image.dtype == np.float32)
 
     return check_cases(maxpool_backward, cases, compare, time_limit=time_limit, quiet=quiet,
+                       switch_off=[maxpool2d_backward],
                        success="Your backward pass routes every window's gradient like maxpool2d_backward: "
                                "ties, overlaps and floor-mode edges included.")
 
@@ -133,4 +136,43 @@ def check_softmax_ce_grad(softmax_ce_grad, time_limit=DEFAULT_TIME_LIMIT, quiet=
                                             "before exp (softmax does not change)")
 
     return check_cases(softmax_ce_grad, cases, compare, time_limit=time_limit, quiet=quiet,
+                       switch_off=[softmax_cross_entropy],
                        success="(p − one_hot(y)) / N, stable for large logits, right in all 4 cases.")
+
+
+#: The 4×4 map x_small of notebook 05, section 1.
+SMALL_MAP = np.array([[1, 5, 2, 0],
+                      [3, 4, 8, 1],
+                      [0, 2, 6, 7],
+                      [9, 1, 3, 2]], dtype=np.float64)
+
+
+def pooled_after_shift(image, pixels, size=2):
+    """Max pooling (size × size, stride size) of ``image`` (H, W) moved ``pixels`` columns right, zeros entering."""
+    moved = np.zeros_like(image)
+    moved[:, pixels:] = image[:, :image.shape[1] - pixels]
+    return maxpool2d_forward(moved[None, None], size)[0][0, 0]
+
+
+def check_pooled_shift(one_pixel=None, two_pixels=None, quiet=False):
+    """Predict the 2×2 max pooling (stride 2) of ``SMALL_MAP`` moved one pixel (``one_pixel``) and two pixels
+    (``two_pixels``) to the right, zeros entering on the left: two 2×2 arrays. Computed here with
+    maxpool2d_forward."""
+    unmoved, one, two = (pooled_after_shift(SMALL_MAP, p) for p in (0, 1, 2))
+    parts = [
+        ("one_pixel", lambda v: compare_map(v, one, "one_pixel", hints=[
+            (unmoved, "max pooling keeps a window's answer only while the window's maximum stays inside it: "
+                      "follow each maximum one column to the right"),
+            (two, "that is the pooled map moved by a whole cell, which takes a shift of a whole window (2 pixels)"),
+        ])),
+        ("two_pixels", lambda v: compare_map(v, two, "two_pixels", hints=[
+            (unmoved, "a shift of a whole window moves every value into the next window: the pooled map moves "
+                      "by one cell, and zeros come in on the left"),
+            (one, "that is the answer for one pixel"),
+        ])),
+    ]
+    kept = int(np.sum(one == unmoved))
+    return check_predictions({"one_pixel": one_pixel, "two_pixels": two_pixels}, parts, quiet=quiet,
+                             success=f"A one-pixel shift keeps {kept} of the 4 pooled values and changes the "
+                                     "others: max pooling forgives a small shift only where the maximum stays in "
+                                     "its window. A two-pixel shift moves the pooled map by exactly one cell.")

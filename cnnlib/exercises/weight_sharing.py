@@ -1,11 +1,13 @@
-"""Checkers for notebook 01 (weight sharing): the output size, correlation with loops, parameter counts."""
+"""Checkers for notebook 01 (weight sharing): the output size, correlation with loops, parameter counts, and
+a prediction: which outputs move when the digit moves."""
 
 import numpy as np
 
-from cnnlib.conv import conv_output_size
+from cnnlib.conv import conv2d_forward, conv2d_forward_naive, conv_output_size
 from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.exercises._compare import compare_array, compare_int
 from cnnlib.exercises._inputs import small_ints
+from cnnlib.exercises._predictions import check_predictions, compare_count
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, type_name
 
 
@@ -35,7 +37,10 @@ def check_output_size(output_size, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
 
 
 def check_correlate2d(correlate, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
-    """Check ``correlate(image, kernel) -> (H-KH+1, W-KW+1)``, a valid correlation, against cnnlib's."""
+    """Check ``correlate(image, kernel) -> (H-KH+1, W-KW+1)``, a valid correlation, against cnnlib's.
+
+    The answer must do the work itself: cnnlib's correlate2d, convolve2d and conv2d_forward are switched off
+    while it runs."""
     horizontal = np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]], dtype=np.float64)
     inputs = [
         ("an 8×8 image and the 3×3 horizontal kernel", small_ints(1, (8, 8)), horizontal),
@@ -64,6 +69,7 @@ def check_correlate2d(correlate, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
                              float32=image.dtype == np.float32)
 
     return check_cases(correlate, cases, compare, time_limit=time_limit, quiet=quiet,
+                       switch_off=[correlate2d, convolve2d, conv2d_forward, conv2d_forward_naive],
                        success="Your loops give cnnlib's correlate2d on all 5 images, non-square kernels "
                                "and float32 included.")
 
@@ -110,3 +116,61 @@ def check_param_counts(param_counts, time_limit=DEFAULT_TIME_LIMIT, quiet=False)
 
     return check_cases(param_counts, cases, compare, time_limit=time_limit, quiet=quiet,
                        success="Both counts are right for all 4 layers, biases and channels included.")
+
+
+#: The 8×8 "2" of notebook 01, section 3 (1 = ink); its last column is empty.
+DIGIT_ROWS = ("........", "..####..", ".#....#.", ".....#..", "....#...", "...#....", ".######.", "........")
+HORIZONTAL = np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]], dtype=np.float64)
+
+
+def shift_right(image, pixels=1):
+    """``image`` (H, W) moved ``pixels`` columns to the right; zeros enter on the left, the last columns leave."""
+    moved = np.zeros_like(image)
+    moved[:, pixels:] = image[:, :image.shape[1] - pixels]
+    return moved
+
+
+def moved_with_the_input(layer, image):
+    """How many outputs of ``layer`` for the image moved one pixel right equal the old output one column to
+    the left: new[r, c] == old[r, c - 1]. layer: (H, W) image -> (H', W') map."""
+    old, new = layer(image), layer(shift_right(image))
+    return int(np.sum(new[:, 1:] == old[:, :-1]))
+
+
+def shift_prediction_references():
+    """(conv, dense): the counts measured for the horizontal kernel and for a dense layer 64 -> 36 whose 2,304
+    weights are all free (random)."""
+    digit = np.array([[1.0 if ch == "#" else 0.0 for ch in row] for row in DIGIT_ROWS])  # (8, 8)
+    assert not digit[:, -1].any()  # nothing falls off the right edge
+    weights = np.random.default_rng(11).normal(size=(36, 64))  # (outputs 6*6, inputs 8*8)
+    conv = moved_with_the_input(lambda image: correlate2d(image, HORIZONTAL), digit)
+    dense = moved_with_the_input(lambda image: (weights @ image.ravel()).reshape(6, 6), digit)
+    return conv, dense
+
+
+def check_shift_prediction(conv=None, dense=None, quiet=False):
+    """Predict, for the 8×8 "2" moved one pixel to the right (zeros enter on the left, no ink leaves): how
+    many of the 36 values of the new 6×6 map equal the old map's value one column to the left,
+    new[r, c] == old[r, c - 1] — for the horizontal-stroke kernel (``conv``) and for a dense layer from the
+    64 pixels to 36 outputs whose 2,304 weights are all free (``dense``). Both counts are measured here."""
+    expected_conv, expected_dense = shift_prediction_references()
+    first_column = "the new map's first column has no column to its left in the old map: count only the " \
+                   "positions that have one"
+    parts = [
+        ("conv", lambda v: compare_count(v, expected_conv, "conv", hints=[
+            (36, first_column),
+            (0, "the kernel uses the same 9 weights at every position, so the stroke meets the same weights one "
+                "position later: look at what a window one column to the right now sees"),
+            (6, "count the positions that match, not the ones that change"),
+        ])),
+        ("dense", lambda v: compare_count(v, expected_dense, "dense", hints=[
+            (expected_conv, "that is what the kernel does; a dense layer has its own weights for every output, "
+                            "so output (r, c) of the moved digit has nothing in common with output (r, c − 1)"),
+            (36, "a dense layer has its own weights for every output: nothing ties one output to its neighbour"),
+        ])),
+    ]
+    return check_predictions({"conv": conv, "dense": dense}, parts, quiet=quiet,
+                             success=f"The kernel's map moves with the digit ({expected_conv} of {6 * 5} values "
+                                     "reappear one column further right; only the first column is new), while the "
+                                     f"dense layer's outputs do not ({expected_dense} match). Notebook 09 measures "
+                                     "this on real digits.")
