@@ -8,7 +8,7 @@ import numpy as np
 from cnnlib.conv import conv2d_backward, conv2d_forward
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.exercises._compare import compare_array, compare_int
-from cnnlib.exercises._inputs import small_ints
+from cnnlib.exercises._inputs import shift_right, small_ints
 from cnnlib.exercises._predictions import check_predictions, whole_number
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, name_of, type_name
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh
@@ -182,10 +182,8 @@ def measured_moves(shift):
     of MOVING_MAPS moves as a whole (its overlap with the old map equal), or None when it does not."""
     image = np.zeros((1, 1, 28, 28))
     image[0, 0, 6:22, 4:20] = np.random.default_rng(171).random((16, 16))  # ink in columns 4..19
-    moved = np.zeros_like(image)
-    moved[..., shift:] = image[..., :28 - shift]
     layers = stacked_maps_net()
-    old, new = list(layer_outputs(layers, image)), list(layer_outputs(layers, moved))
+    old, new = list(layer_outputs(layers, image)), list(layer_outputs(layers, shift_right(image, shift)))
     result = {}
     for name, index in MOVING_MAPS.items():
         a, b = old[index], new[index]

@@ -4,7 +4,7 @@ and a prediction: what max pooling does to a shifted map."""
 import numpy as np
 
 from cnnlib.exercises._compare import compare_array
-from cnnlib.exercises._inputs import small_ints
+from cnnlib.exercises._inputs import shift_right, small_ints
 from cnnlib.exercises._predictions import check_predictions, compare_map
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
 from cnnlib.losses import one_hot, softmax_cross_entropy
@@ -149,9 +149,7 @@ SMALL_MAP = np.array([[1, 5, 2, 0],
 
 def pooled_after_shift(image, pixels, size=2):
     """Max pooling (size × size, stride size) of ``image`` (H, W) moved ``pixels`` columns right, zeros entering."""
-    moved = np.zeros_like(image)
-    moved[:, pixels:] = image[:, :image.shape[1] - pixels]
-    return maxpool2d_forward(moved[None, None], size)[0][0, 0]
+    return maxpool2d_forward(shift_right(image, pixels)[None, None], size)[0][0, 0]
 
 
 def check_pooled_shift(one_pixel=None, two_pixels=None, quiet=False):

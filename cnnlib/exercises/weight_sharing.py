@@ -6,7 +6,7 @@ import numpy as np
 from cnnlib.conv import conv2d_forward, conv2d_forward_naive, conv_output_size
 from cnnlib.correlation import convolve2d, correlate2d
 from cnnlib.exercises._compare import compare_array, compare_int
-from cnnlib.exercises._inputs import small_ints
+from cnnlib.exercises._inputs import shift_right, small_ints
 from cnnlib.exercises._predictions import check_predictions, compare_count
 from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, type_name
 
@@ -123,17 +123,10 @@ DIGIT_ROWS = ("........", "..####..", ".#....#.", ".....#..", "....#...", "...#.
 HORIZONTAL = np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]], dtype=np.float64)
 
 
-def shift_right(image, pixels=1):
-    """``image`` (H, W) moved ``pixels`` columns to the right; zeros enter on the left, the last columns leave."""
-    moved = np.zeros_like(image)
-    moved[:, pixels:] = image[:, :image.shape[1] - pixels]
-    return moved
-
-
 def moved_with_the_input(layer, image):
     """How many outputs of ``layer`` for the image moved one pixel right equal the old output one column to
     the left: new[r, c] == old[r, c - 1]. layer: (H, W) image -> (H', W') map."""
-    old, new = layer(image), layer(shift_right(image))
+    old, new = layer(image), layer(shift_right(image, 1))
     return int(np.sum(new[:, 1:] == old[:, :-1]))
 
 
