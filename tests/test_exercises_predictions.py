@@ -82,13 +82,13 @@ CASES = [
     (check_which_maps_move, {"shift_2": [2, 1, 1], "shift_4": [4, 2, 2, 1]}, "not yet", "got a list of length 3"),
     (check_which_maps_move, {"shift_2": [2, 1, 1, "no"], "shift_4": [4, 2, 2, 1]}, "not yet",
      "should be a whole number or None, got a str"),
-    (check_flatten_index, {"keras_row": 8929, "cnnlib_row": 2710}, "correct", "must be permuted"),
-    (check_flatten_index, {"keras_row": 1234, "cnnlib_row": 2710}, "not yet", "flatten in different orders"),
-    (check_flatten_index, {"keras_row": 5329, "cnnlib_row": 2710}, "not yet", "row and column swapped"),
-    (check_flatten_index, {"keras_row": 1429, "cnnlib_row": 2710}, "not yet", "follow the value from cnnlib to Keras"),
-    (check_flatten_index, {"keras_row": 8929, "cnnlib_row": 100}, "not yet", "flatten in different orders"),
-    (check_flatten_index, {"keras_row": 8929, "cnnlib_row": 2860}, "not yet", "one whole 26×26 map after another"),
-    (check_flatten_index, {"keras_row": 8929, "cnnlib_row": 1600}, "not yet", "follow the value from Keras to cnnlib"),
+    (check_flatten_index, {"row_in_keras": 8929, "row_in_cnnlib": 2710}, "correct", "must be permuted"),
+    (check_flatten_index, {"row_in_keras": 1234, "row_in_cnnlib": 2710}, "not yet", "flatten in different orders"),
+    (check_flatten_index, {"row_in_keras": 5329, "row_in_cnnlib": 2710}, "not yet", "row and column swapped"),
+    (check_flatten_index, {"row_in_keras": 1429, "row_in_cnnlib": 2710}, "not yet", "from cnnlib to Keras"),
+    (check_flatten_index, {"row_in_keras": 8929, "row_in_cnnlib": 100}, "not yet", "flatten in different orders"),
+    (check_flatten_index, {"row_in_keras": 8929, "row_in_cnnlib": 2860}, "not yet", "one whole 26×26 map after"),
+    (check_flatten_index, {"row_in_keras": 8929, "row_in_cnnlib": 1600}, "not yet", "from Keras to cnnlib"),
 ]
 
 

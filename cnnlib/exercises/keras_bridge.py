@@ -134,10 +134,10 @@ def keras_order(num_kernels, height, width):
     return rows.transpose(1, 2, 0).reshape(-1)  # (H'*W'*K,): Keras' order
 
 
-def check_flatten_index(keras_row=None, cnnlib_row=None, quiet=False):
+def check_flatten_index(row_in_keras=None, row_in_cnnlib=None, quiet=False):
     """Predict for the kernel net's 16 maps of 26×26: which row of Keras' flattened vector holds what cnnlib's
-    Flatten puts in row 1,234 (``keras_row``), and which cnnlib row holds what Keras puts in row 100
-    (``cnnlib_row``). Rows count from 0. Measured here by flattening row numbers in both orders."""
+    Flatten puts in row 1,234 (``row_in_keras``), and which cnnlib row holds what Keras puts in row 100
+    (``row_in_cnnlib``). Rows count from 0. Measured here by flattening row numbers in both orders."""
     k, h, w = FLATTEN_SHAPE
     order = keras_order(k, h, w)
     inverse = np.argsort(order)  # inverse[cnnlib row] = Keras row
@@ -155,13 +155,13 @@ def check_flatten_index(keras_row=None, cnnlib_row=None, quiet=False):
     same_number = "the two libraries flatten in different orders: the same row number holds a different value"
     other_way = "that converts the other way round: follow the value from {} to {}"
     parts = [
-        ("keras_row", lambda v: compare_count(v, expected_keras, "keras_row", hints=[
+        ("row_in_keras", lambda v: compare_count(v, expected_keras, "row_in_keras", hints=[
             (CNNLIB_ROW, same_number),
             (keras_row_of(kernel, j, i), "row and column swapped: Keras runs along a row of positions first, "
                                          "all 16 kernels at each position"),
             (int(order[CNNLIB_ROW]), other_way.format("cnnlib", "Keras")),
         ])),
-        ("cnnlib_row", lambda v: compare_count(v, expected_cnnlib, "cnnlib_row", hints=[
+        ("row_in_cnnlib", lambda v: compare_count(v, expected_cnnlib, "row_in_cnnlib", hints=[
             (KERAS_ROW, same_number),
             (cnnlib_row_of(kernel_k, j_k, i_k), "row and column swapped: cnnlib lays out one whole 26×26 map "
                                                 "after another, row by row"),
@@ -169,7 +169,7 @@ def check_flatten_index(keras_row=None, cnnlib_row=None, quiet=False):
         ])),
     ]
     stay = int(np.sum(order == np.arange(order.size)))  # rows that both libraries fill with the same value
-    return check_predictions({"keras_row": keras_row, "cnnlib_row": cnnlib_row}, parts, quiet=quiet,
+    return check_predictions({"row_in_keras": row_in_keras, "row_in_cnnlib": row_in_cnnlib}, parts, quiet=quiet,
                              success=f"cnnlib's row {CNNLIB_ROW:,} is kernel {kernel} at position ({i}, {j}), which "
                                      f"Keras puts in row {expected_keras:,}; Keras' row {KERAS_ROW} is kernel "
                                      f"{kernel_k} at ({i_k}, {j_k}), row {expected_cnnlib:,} in cnnlib. All but "
