@@ -1,14 +1,5 @@
 """The one assertion every checker test makes: the status, a fragment of the sentence, and a truth value to match;
-the three a range prediction's checker gets against the value it measured; and the two kinds of checkers."""
-
-import inspect
-
-from cnnlib.exercises import EXERCISES
-
-ALL_CHECKERS = [checker for checks in EXERCISES.values() for checker in checks]
-#: Checkers that run a student's function (they take time_limit) and those that take predictions.
-FUNCTION_CHECKERS = [c for c in ALL_CHECKERS if "time_limit" in inspect.signature(c).parameters]
-PREDICTION_CHECKERS = [c for c in ALL_CHECKERS if c not in FUNCTION_CHECKERS]
+and the three a range prediction's checker gets against the value it measured."""
 
 
 def assert_checker_says(checker, answer, status, fragment):

@@ -1,11 +1,9 @@
 """The prediction exercises: each checker accepts the measured answer, names the slip in typical wrong
 predictions without giving the answer away, and measures its references with cnnlib instead of assuming them."""
 
-import inspect
 
 import numpy as np
 import pytest
-from exercise_asserts import PREDICTION_CHECKERS
 
 from cnnlib.conv import conv_output_size
 from cnnlib.exercises import (
@@ -24,7 +22,8 @@ from cnnlib.exercises.layers import measured_moves
 from cnnlib.exercises.pooling import SMALL_MAP
 from cnnlib.exercises.weight_sharing import shift_prediction_references
 
-PREDICTIONS = PREDICTION_CHECKERS
+PREDICTIONS = [check_shift_prediction, check_early_stopping_reading, check_stride_prediction, check_pooled_shift,
+               check_which_maps_move, check_flatten_index]
 
 CASES = [
     # (checker, predictions, status, fragment of the message)
@@ -68,19 +67,21 @@ CASES = [
      "should have shape (2, 2), got (4,)"),
     (check_pooled_shift, {"one_pixel": np.array([["3", "8"], ["9", "6"]]), "two_pixels": [[0, 5], [0, 9]]},
      "not yet", "got an array of text (str)"),
-    (check_which_maps_move, {"shift_2": [2, 1, 1, None], "shift_4": [4, 2, 2, 1]}, "correct", "equivariance"),
-    (check_which_maps_move, {"shift_2": [2, 2, 2, 2], "shift_4": [4, 4, 4, 4]}, "not yet",
-     "pool1 is not right — one cell of a 2×2 pooled map"),
-    (check_which_maps_move, {"shift_2": [2, 0, 0, 0], "shift_4": [4, 0, 0, 0]}, "not yet",
-     "a shift by a whole window moves the pooled map"),
-    (check_which_maps_move, {"shift_2": [2, 1, 1, 0], "shift_4": [4, 2, 2, 1]}, "not yet",
+    (check_which_maps_move, {"shift_1": [1, None, None, None], "shift_4": [4, 2, 2, 1]}, "correct", "equivariance"),
+    (check_which_maps_move, {"shift_1": [1, 0, 0, 0], "shift_4": [4, 2, 2, 1]}, "not yet",
      "moved by an odd number of cells"),
-    (check_which_maps_move, {"shift_2": [2, 1, 1, None], "shift_4": [4, 2, 2, None]}, "not yet",
-     "move as a whole"),
-    (check_which_maps_move, {"shift_2": [2, 1, None, None], "shift_4": [4, 2, 2, 1]}, "not yet",
+    (check_which_maps_move, {"shift_1": [1, None, 1, None], "shift_4": [4, 2, 2, 1]}, "not yet",
      "conv2 is not right — a conv layer's maps move exactly as far as its input"),
-    (check_which_maps_move, {"shift_2": [2, 1, 1], "shift_4": [4, 2, 2, 1]}, "not yet", "got a list of length 3"),
-    (check_which_maps_move, {"shift_2": [2, 1, 1, "no"], "shift_4": [4, 2, 2, 1]}, "not yet",
+    (check_which_maps_move, {"shift_1": [0, None, None, None], "shift_4": [4, 2, 2, 1]}, "not yet",
+     "conv1 is not right — a conv layer's maps move exactly as far as its input"),
+    (check_which_maps_move, {"shift_1": [1, None, None, None], "shift_4": [4, 4, 4, 4]}, "not yet",
+     "pool1 is not right — one cell of a 2×2 pooled map"),
+    (check_which_maps_move, {"shift_1": [1, None, None, None], "shift_4": [4, 0, 0, 0]}, "not yet",
+     "a shift by a whole window moves the pooled map"),
+    (check_which_maps_move, {"shift_1": [1, None, None, None], "shift_4": [4, 2, 2, None]}, "not yet",
+     "move as a whole"),
+    (check_which_maps_move, {"shift_1": [1, None, None], "shift_4": [4, 2, 2, 1]}, "not yet", "got a list of length 3"),
+    (check_which_maps_move, {"shift_1": [1, None, None, "no"], "shift_4": [4, 2, 2, 1]}, "not yet",
      "should be a whole number or None, got a str"),
     (check_flatten_index, {"row_in_keras": 8929, "row_in_cnnlib": 2710}, "correct", "must be permuted"),
     (check_flatten_index, {"row_in_keras": 1234, "row_in_cnnlib": 2710}, "not yet", "flatten in different orders"),
@@ -95,10 +96,11 @@ CASES = [
 @pytest.mark.parametrize("checker, predictions, status, fragment", CASES,
                          ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
 def test_checker_names_the_slip(checker, predictions, status, fragment):
-    result = checker(**predictions, quiet=True)
+    result = checker(tuple(predictions.values()), quiet=True)
     assert result.status == status, result.message
     assert fragment in result.message, result.message
     assert bool(result) == (status == "correct")
+    assert checker(lambda: tuple(predictions.values()), quiet=True).message == result.message  # a function will do
 
 
 def test_every_course_notebook_but_03_has_a_prediction():
@@ -108,14 +110,18 @@ def test_every_course_notebook_but_03_has_a_prediction():
 
 @pytest.mark.parametrize("checker", PREDICTIONS, ids=lambda c: c.__name__)
 def test_stub_partial_and_unreadable_predictions(checker, capsys):
-    names = list(inspect.signature(checker).parameters)[:-1]  # the predictions, then quiet
-    stub = checker()
+    names = [name for c, p, _, _ in CASES if c is checker for name in p][:2]
+    size = len(next(p for c, p, _, _ in CASES if c is checker))
+    stub = checker(None)
     assert stub.status == "not attempted" and capsys.readouterr().out == stub.message + "\n"
-    assert stub.message == "Not attempted: replace each None by your prediction, then run this cell again."
-    partial = checker(**{names[0]: 1}, quiet=True)
+    assert stub.message.startswith("Not attempted: my_") and "is None — write your prediction as (" in stub.message
+    partial = checker((1,) + (None,) * (size - 1), quiet=True)
     assert partial.status == "not yet" and f"{names[1]} is still None" in partial.message
+    short = checker((1,) * (size - 1), quiet=True)
+    assert short.status == "not yet" and f"should be {size} predictions" in short.message
+    assert "should be" in checker("7", quiet=True).message
     for strange in ("7", True, object(), 2 + 1j, float("nan")):
-        result = checker(**{name: strange for name in names}, quiet=True)
+        result = checker((strange,) * size, quiet=True)
         assert result.status == "not yet" and result.message.startswith(f"Not yet: {names[0]}"), result.message
 
 
@@ -123,7 +129,7 @@ def test_stub_partial_and_unreadable_predictions(checker, capsys):
                          ids=lambda v: getattr(v, "__name__", ""))
 def test_a_wrong_prediction_is_not_answered_with_the_right_one(checker, predictions, status, fragment):
     right = next(p for c, p, s, _ in CASES if c is checker and s == "correct")
-    message = checker(**predictions, quiet=True).message
+    message = checker(tuple(predictions.values()), quiet=True).message
     for name, value in right.items():
         if not np.array_equal(np.asarray(predictions[name], dtype=object), np.asarray(value, dtype=object)):
             assert f"{name} = {value}" not in message and f"expected {value}" not in message

@@ -1,10 +1,11 @@
 """Checking predictions: answers that are numbers or small arrays the student works out before computing them.
 
 A prediction exercise asks to *predict or interpret* (an output size, where a map moves, where early stopping
-stops) instead of writing a function. Its checker takes the predictions as keyword arguments, all None in the
-notebook's stub, e.g. ``check_stride_prediction(output_size=None, never_read=None, most_reads=None)``, and
-compares each with a reference the checker *measures* with cnnlib. A wrong prediction is never answered with
-the right value, only with what is wrong and, for a known slip, why: the student should think again, not copy.
+stops) instead of writing a function. Its answer is a tuple of predictions in a stated order, written into a
+variable of the notebook's stub (``my_counts = None  # (conv, dense)``; a function that returns the tuple will do
+too, as for every value checker, see ``_values``). The checker compares each prediction with a reference it
+*measures* with cnnlib. A wrong prediction is never answered with the right value, only with what is wrong and,
+for a known slip, why: the student should think again, not copy.
 """
 
 import numbers
@@ -12,25 +13,31 @@ import numbers
 import numpy as np
 
 from cnnlib.exercises._compare import as_array
-from cnnlib.exercises._report import CORRECT, NOT_ATTEMPTED, NOT_YET, error_text, report, shape_text, type_name
+from cnnlib.exercises._report import CORRECT, DEFAULT_TIME_LIMIT, NOT_YET, error_text, report, shape_text, type_name
+from cnnlib.exercises._values import answer_value
 
 
-def check_predictions(answers, parts, *, success, quiet=False):
-    """answers: {name: the student's value}, in the order of the checker's arguments.
+def check_predictions(answer, parts, *, variable, success, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
+    """answer: the predictions as a tuple (or list) in the order of ``parts``, or a function returning it.
     parts: [(name, compare)]; compare(value) -> None when right, else the problem as a sentence fragment
-    (it follows "Not yet: "). Reports the first problem, or ``success``."""
-    if all(value is None for value in answers.values()):
-        return report(NOT_ATTEMPTED, "Not attempted: replace each None by your prediction, then run this cell "
-                                     "again.", quiet)
-    missing = next((name for name, value in answers.items() if value is None), None)
+    (it follows "Not yet: "). variable: the stub's variable (e.g. "my_counts"). Reports the first problem,
+    or ``success``."""
+    names = [name for name, _ in parts]
+    wanted = f"({', '.join(names)})"
+    value, done = answer_value(answer, variable, f"write your prediction as {wanted}", time_limit, quiet)
+    if done is not None:
+        return done
+    if not isinstance(value, (tuple, list)) or len(value) != len(parts):
+        got = f"{type_name(value)} of length {len(value)}" if isinstance(value, (tuple, list)) else type_name(value)
+        return report(NOT_YET, f"Not yet: {variable} should be {len(parts)} predictions {wanted}, got {got}.", quiet)
+    missing = next((name for name, v in zip(names, value) if v is None), None)
     if missing is not None:
         return report(NOT_YET, f"Not yet: {missing} is still None — put your prediction in its place.", quiet)
-    for name, compare in parts:
-        value = answers[name]
+    for (name, compare), v in zip(parts, value):
         try:
-            problem = compare(value)
+            problem = compare(v)
         except Exception as error:  # noqa: BLE001 - a value that breaks the comparison gets a sentence too
-            problem = f"the check could not read {name}, {type_name(value)} ({error_text(error)})"
+            problem = f"the check could not read {name}, {type_name(v)} ({error_text(error)})"
         if problem:
             return report(NOT_YET, f"Not yet: {problem}.", quiet)
     return report(CORRECT, f"Correct! {success}", quiet)

@@ -12,6 +12,7 @@ from cnnlib.exercises._report import (
     NOT_ATTEMPTED,
     NOT_YET,
     call_with_limit,
+    check_time_limit,
     error_text,
     name_of,
     num,
@@ -24,8 +25,9 @@ def answer_value(answer, name, todo, time_limit, quiet):
     """(the value, None), or (None, the CheckResult to return) when there is nothing to check.
 
     name: the variable the notebook's stub uses (e.g. "my_range"); todo: what to write into it, said when it is
-    still None (e.g. "write your prediction as (low, high)").
+    still None (e.g. "write your prediction as (low, high)"). time_limit is checked (ValueError) first.
     """
+    time_limit = check_time_limit(time_limit)
     if callable(answer):
         kind, got = call_with_limit(answer, (), time_limit)
         if kind == "timeout":

@@ -169,10 +169,11 @@ def rows_of(count):
     return "row and column" if count == 1 else f"{count} rows and columns"
 
 
-def check_stride_prediction(output_size=None, never_read=None, most_reads=None, quiet=False):
+def check_stride_prediction(answer, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Predict for a 10×10 image, a 3×3 kernel, stride 2 and no padding: the output size ``output_size``
     (H' = W'), how many of the 100 pixels no window reads (``never_read``), and the largest number of windows
-    that read one pixel (``most_reads``). Measured here with conv2d_forward and conv2d_backward."""
+    that read one pixel (``most_reads``). Measured here with conv2d_forward and conv2d_backward.
+    ``answer`` = (output_size, never_read, most_reads), or a function that returns it."""
     size, k, stride = STRIDE_SETTING
     counts, h_out = window_counts(size, k, stride)
     starts = ", ".join(str(s * stride) for s in range(h_out))
@@ -196,8 +197,7 @@ def check_stride_prediction(output_size=None, never_read=None, most_reads=None, 
             (1, "windows of 3 pixels that move by 2 overlap"),
         ])),
     ]
-    return check_predictions({"output_size": output_size, "never_read": never_read, "most_reads": most_reads},
-                             parts, quiet=quiet,
+    return check_predictions(answer, parts, variable="my_prediction", time_limit=time_limit, quiet=quiet,
                              success=f"The windows start at {starts}, so the last {rows_of(missed)} are never "
                                      "read, and the pixels where windows overlap are read up to "
                                      f"{int(counts.max())} times: the picture of section 7 for a 10×10 image.")

@@ -129,9 +129,10 @@ def early_stopping_reading(curve, patience):
     return len(curve), best + 1
 
 
-def check_early_stopping_reading(stop_epoch=None, kept_epoch=None, quiet=False):
+def check_early_stopping_reading(answer, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Read ``EARLY_STOPPING_CURVE`` with patience ``EARLY_STOPPING_PATIENCE``: after which epoch does early
-    stopping stop (``stop_epoch``), and which epoch's weights does it keep (``kept_epoch``)? Epochs count from 1."""
+    stopping stop (``stop_epoch``), and which epoch's weights does it keep (``kept_epoch``)? Epochs count from 1.
+    ``answer`` = (stop_epoch, kept_epoch), or a function that returns it."""
     curve, patience = EARLY_STOPPING_CURVE, EARLY_STOPPING_PATIENCE
     stop, keep = early_stopping_reading(curve, patience)
     lowest = int(np.argmin(curve)) + 1
@@ -155,7 +156,7 @@ def check_early_stopping_reading(stop_epoch=None, kept_epoch=None, quiet=False):
     missed = [i + 1 for i in range(stop, len(curve)) if curve[i] < curve[keep - 1]]
     patient = patience + 2
     _, keep_patient = early_stopping_reading(curve, patient)
-    return check_predictions({"stop_epoch": stop_epoch, "kept_epoch": kept_epoch}, parts, quiet=quiet,
+    return check_predictions(answer, parts, variable="my_reading", time_limit=time_limit, quiet=quiet,
                              success=f"With patience {patience} training stops after epoch {stop} and keeps "
                                      f"epoch {keep}'s weights; the lower losses of epochs "
                                      f"{' and '.join(map(str, missed))} are never seen. With patience {patient} "

@@ -134,10 +134,11 @@ def keras_order(num_kernels, height, width):
     return rows.transpose(1, 2, 0).reshape(-1)  # (H'*W'*K,): Keras' order
 
 
-def check_flatten_index(row_in_keras=None, row_in_cnnlib=None, quiet=False):
+def check_flatten_index(answer, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Predict for the kernel net's 16 maps of 26×26: which row of Keras' flattened vector holds what cnnlib's
     Flatten puts in row 1,234 (``row_in_keras``), and which cnnlib row holds what Keras puts in row 100
-    (``row_in_cnnlib``). Rows count from 0. Measured here by flattening row numbers in both orders."""
+    (``row_in_cnnlib``). Rows count from 0. Measured here by flattening row numbers in both orders.
+    ``answer`` = (row_in_keras, row_in_cnnlib), or a function that returns it."""
     k, h, w = FLATTEN_SHAPE
     order = keras_order(k, h, w)
     inverse = np.argsort(order)  # inverse[cnnlib row] = Keras row
@@ -169,7 +170,7 @@ def check_flatten_index(row_in_keras=None, row_in_cnnlib=None, quiet=False):
         ])),
     ]
     stay = int(np.sum(order == np.arange(order.size)))  # rows that both libraries fill with the same value
-    return check_predictions({"row_in_keras": row_in_keras, "row_in_cnnlib": row_in_cnnlib}, parts, quiet=quiet,
+    return check_predictions(answer, parts, variable="my_rows", time_limit=time_limit, quiet=quiet,
                              success=f"cnnlib's row {CNNLIB_ROW:,} is kernel {kernel} at position ({i}, {j}), which "
                                      f"Keras puts in row {expected_keras:,}; Keras' row {KERAS_ROW} is kernel "
                                      f"{kernel_k} at ({i_k}, {j_k}), row {expected_cnnlib:,} in cnnlib. All but "

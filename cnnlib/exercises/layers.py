@@ -225,14 +225,16 @@ def _compare_moves(value, expected, name):
     return None
 
 
-def check_which_maps_move(shift_2=None, shift_4=None, quiet=False):
-    """Predict, for an image moved 2 pixels (``shift_2``) and 4 pixels (``shift_4``) to the right, by how many
+def check_which_maps_move(answer, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
+    """Predict, for an image moved 1 pixel (``shift_1``) and 4 pixels (``shift_4``) to the right, by how many
     columns the maps of conv1, pool1, conv2 and pool2 of notebook 06's stacked CNN move: a list of 4 entries,
     a whole number or None where the maps change without moving as a whole. Measured here on the stacked
-    architecture (edges aside)."""
-    expected = {s: measured_moves(s) for s in (2, 4)}
-    parts = [(f"shift_{s}", lambda v, s=s: _compare_moves(v, expected[s], f"shift_{s}")) for s in (2, 4)]
-    return check_predictions({"shift_2": shift_2, "shift_4": shift_4}, parts, quiet=quiet,
+    architecture (edges aside).
+    ``answer`` = (shift_1, shift_4), or a function that returns it. (Notebook 09 asks the same of LeNet and a move
+    of 2 pixels.)"""
+    expected = {s: measured_moves(s) for s in (1, 4)}
+    parts = [(f"shift_{s}", lambda v, s=s: _compare_moves(v, expected[s], f"shift_{s}")) for s in (1, 4)]
+    return check_predictions(answer, parts, variable="my_moves", time_limit=time_limit, quiet=quiet,
                              success="Convolutions move their maps with the input (equivariance); each 2×2 pooling "
                                      "halves the move, and stops following it exactly once the move is no longer a "
                                      "whole number of its windows. Notebook 09 measures what that does to the "

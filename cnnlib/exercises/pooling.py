@@ -152,10 +152,11 @@ def pooled_after_shift(image, pixels, size=2):
     return maxpool2d_forward(shift_right(image, pixels)[None, None], size)[0][0, 0]
 
 
-def check_pooled_shift(one_pixel=None, two_pixels=None, quiet=False):
+def check_pooled_shift(answer, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Predict the 2×2 max pooling (stride 2) of ``SMALL_MAP`` moved one pixel (``one_pixel``) and two pixels
     (``two_pixels``) to the right, zeros entering on the left: two 2×2 arrays. Computed here with
-    maxpool2d_forward."""
+    maxpool2d_forward.
+    ``answer`` = (one_pixel, two_pixels), or a function that returns it."""
     unmoved, one, two = (pooled_after_shift(SMALL_MAP, p) for p in (0, 1, 2))
     parts = [
         ("one_pixel", lambda v: compare_map(v, one, "one_pixel", hints=[
@@ -170,7 +171,7 @@ def check_pooled_shift(one_pixel=None, two_pixels=None, quiet=False):
         ])),
     ]
     kept = int(np.sum(one == unmoved))
-    return check_predictions({"one_pixel": one_pixel, "two_pixels": two_pixels}, parts, quiet=quiet,
+    return check_predictions(answer, parts, variable="my_pooled", time_limit=time_limit, quiet=quiet,
                              success=f"A one-pixel shift keeps {kept} of the 4 pooled values and changes the "
                                      "others: max pooling forgives a small shift only where the maximum stays in "
                                      "its window. A two-pixel shift moves the pooled map by exactly one cell.")

@@ -141,11 +141,12 @@ def shift_prediction_references():
     return conv, dense
 
 
-def check_shift_prediction(conv=None, dense=None, quiet=False):
+def check_shift_prediction(answer, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
     """Predict, for the 8×8 "2" moved one pixel to the right (zeros enter on the left, no ink leaves): how
     many of the 36 values of the new 6×6 map equal the old map's value one column to the left,
     new[r, c] == old[r, c - 1] — for the horizontal-stroke kernel (``conv``) and for a dense layer from the
-    64 pixels to 36 outputs whose 2,304 weights are all free (``dense``). Both counts are measured here."""
+    64 pixels to 36 outputs whose 2,304 weights are all free (``dense``). Both counts are measured here.
+    ``answer`` = (conv, dense), or a function that returns it."""
     expected_conv, expected_dense = shift_prediction_references()
     first_column = "the new map's first column has no column to its left in the old map: count only the " \
                    "positions that have one"
@@ -162,7 +163,7 @@ def check_shift_prediction(conv=None, dense=None, quiet=False):
             (36, "a dense layer has its own weights for every output: nothing ties one output to its neighbour"),
         ])),
     ]
-    return check_predictions({"conv": conv, "dense": dense}, parts, quiet=quiet,
+    return check_predictions(answer, parts, variable="my_counts", time_limit=time_limit, quiet=quiet,
                              success=f"The kernel's map moves with the digit ({expected_conv} of {6 * 5} values "
                                      "reappear one column further right; only the first column is new), while the "
                                      f"dense layer's outputs do not ({expected_dense} match). Notebook 09 measures "
