@@ -4,14 +4,20 @@ All work elementwise on arrays of any shape (softmax along the last axis) and
 keep float32/float64; the backward passes return ``dx`` of ``x``'s shape and dtype.
 The layers of ``cnnlib.layers`` call the ``_*_forward(x, x_finite)`` twins, which skip
 the check for NaN and inf when an earlier layer's output is known to hold none.
+Each cache is one array (the output, or for ReLU the input), checked by
+``cnnlib.caches.check_array_cache`` in the backward pass.
 """
 
 import numpy as np
 
 from cnnlib._checks import as_float_array, check_finite, check_nonempty, check_same_shape
+from cnnlib.caches import check_array_cache
 
 
-def _check_dout(dout, out):
+def _check_dout(dout, out, backward, what):
+    """``dout`` as a float array of the cached array ``out``'s shape and dtype, after checking the cache
+    for the function ``backward`` (``what`` the cached array is)."""
+    out = check_array_cache(backward, out, backward.replace("_backward", "_forward"), what)
     dout = as_float_array("dout", dout)
     check_same_shape("dout", dout, "the forward output", out)
     return dout.astype(out.dtype, copy=False)  # gradients in the forward input's dtype
@@ -39,7 +45,7 @@ def _tanh_forward(x, x_finite):
 def tanh_backward(dout, cache):
     """dx = dout * (1 - tanh(x)**2), using the cached out."""
     out = cache
-    dout = _check_dout(dout, out)
+    dout = _check_dout(dout, out, "tanh_backward", "its output")
     dx = np.multiply(out, out)  # one new array; the rest in place
     np.subtract(1, dx, out=dx)  # 1 - tanh(x)**2
     dx *= dout
@@ -62,7 +68,7 @@ def _sigmoid_forward(x, x_finite):
 def sigmoid_backward(dout, cache):
     """dx = dout * s * (1 - s) with s = sigmoid(x) from the cache."""
     out = cache
-    dout = _check_dout(dout, out)
+    dout = _check_dout(dout, out, "sigmoid_backward", "its output")
     dx = np.subtract(1, out)  # one new array; the rest in place
     dx *= out  # s * (1 - s)
     dx *= dout
@@ -82,7 +88,7 @@ def _relu_forward(x, x_finite):
 def relu_backward(dout, cache):
     """dx = dout where x > 0, else 0 (the gradient at exactly 0 is taken as 0)."""
     x = cache
-    return _check_dout(dout, x) * (x > 0)
+    return _check_dout(dout, x, "relu_backward", "its input x") * (x > 0)
 
 
 def softmax(logits):
@@ -116,5 +122,5 @@ def softmax_backward(dout, cache):
     its gradient is simply (p - one_hot(y)) / N.)
     """
     probs = cache
-    dout = _check_dout(dout, probs)
+    dout = _check_dout(dout, probs, "softmax_backward", "the probabilities")
     return probs * (dout - np.sum(dout * probs, axis=-1, keepdims=True))

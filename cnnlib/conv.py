@@ -23,6 +23,8 @@ dtypes: float32 and float64 are kept. ``out`` has the common dtype of ``x`` and
 ``x``, ``w`` and ``b``. Integer inputs (e.g. uint8 images) are turned into float64.
 """
 
+from typing import NamedTuple, Optional
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -39,7 +41,19 @@ from cnnlib._checks import (
     check_shape,
     check_weights_match,
 )
+from cnnlib.caches import cache_of, check_cache
 from cnnlib.im2col import conv_columns
+
+
+@cache_of("conv2d_forward", "conv2d_forward_naive")
+class ConvCache(NamedTuple):
+    """What the conv layer's backward needs: the (float) inputs and the geometry."""
+
+    x: np.ndarray  # (N, C, H, W)
+    w: np.ndarray  # (K, C, KH, KW)
+    b: Optional[np.ndarray]  # (K,), (K, H', W') or None
+    stride: int
+    padding: int
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0):
@@ -110,14 +124,16 @@ def _check_conv_inputs(x, w, b, stride, padding):
     return x, w, b, stride, padding, (h_out, w_out)
 
 
-def _check_dout(dout, cache):
-    """Validate ``dout`` against the forward pass that produced ``cache`` (its sizes were checked there)."""
+def _check_dout(backward, dout, cache):
+    """Check ``cache`` (a ``ConvCache``) for the function ``backward`` and ``dout`` against the forward pass
+    that produced it (its sizes were checked there); return both."""
+    cache = check_cache(backward, cache, ConvCache)
     x, w, b, stride, padding = cache
     h_out = (x.shape[2] + 2 * padding - w.shape[2]) // stride + 1
     w_out = (x.shape[3] + 2 * padding - w.shape[3]) // stride + 1
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, (x.shape[0], w.shape[0], h_out, w_out))
-    return dout
+    return dout, cache
 
 
 def conv2d_forward(x, w, b=None, stride=1, padding=0):
@@ -125,7 +141,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0):
 
     x: (N, C, H, W); w: (K, C, KH, KW); b: (K,) one bias per kernel, (K, H', W') one per
     output position (as source notebook 004's layer), or None.
-    Returns out: (N, K, H', W') and cache = (x, w, b, stride, padding).
+    Returns out: (N, K, H', W') and cache = ConvCache(x, w, b, stride, padding).
     out = w as (K, C*KH*KW) @ cols (C*KH*KW, output positions), a chunk of images at a
     time so that their columns stay in the CPU cache (``cnnlib.im2col``).
     """
@@ -140,7 +156,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0):
         layout.forward(w_rows, start, stop, out[start:stop])  # (n, K, H', W')
         if bias is not None:
             out[start:stop] += bias  # (K, 1, 1) or (K, H', W'), broadcast over images
-    return out, (x, w, b, stride, padding)
+    return out, ConvCache(x, w, b, stride, padding)
 
 
 def conv2d_backward(dout, cache, need_dx=True):
@@ -154,7 +170,7 @@ def conv2d_backward(dout, cache, need_dx=True):
     dcols = w.T (C*KH*KW, K) @ dout is each window's gradient, and col2im adds each of its
     entries onto the input position it came from, so overlapping windows add up.
     """
-    dout = _check_dout(dout, cache)
+    dout, cache = _check_dout("conv2d_backward", dout, cache)
     x, w, b, stride, padding = cache
     dtype = np.result_type(x, w)
     k = w.shape[0]
@@ -195,7 +211,7 @@ def conv2d_forward_naive(x, w, b=None, stride=1, padding=0):
                     out[n, k, i, j] = np.sum(window * w[k])
                     if b is not None:
                         out[n, k, i, j] += b[k] if b.ndim == 1 else b[k, i, j]
-    return out, (x, w, b, stride, padding)
+    return out, ConvCache(x, w, b, stride, padding)
 
 
 def conv2d_backward_naive(dout, cache, need_dx=True):
@@ -207,7 +223,7 @@ def conv2d_backward_naive(dout, cache, need_dx=True):
     Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) or None;
     need_dx=False: dx is None (not computed), as in ``conv2d_backward``.
     """
-    dout = _check_dout(dout, cache)
+    dout, cache = _check_dout("conv2d_backward_naive", dout, cache)
     x, w, b, stride, padding = cache
     n_images, k_kernels, h_out, w_out = dout.shape
     kh, kw = w.shape[2], w.shape[3]

@@ -1,5 +1,7 @@
 """The dense (fully connected) layer: out = x @ w + b."""
 
+from typing import NamedTuple, Optional
+
 import numpy as np
 
 from cnnlib._checks import (
@@ -11,12 +13,20 @@ from cnnlib._checks import (
     check_shape,
     check_weights_match,
 )
+from cnnlib.caches import cache_of, check_cache
+
+
+@cache_of("dense_forward")
+class DenseCache(NamedTuple):
+    x: np.ndarray  # (N, D)
+    w: np.ndarray  # (D, M)
+    b: Optional[np.ndarray]  # (M,) or None
 
 
 def dense_forward(x, w, b):
     """x: (N, D), w: (D, M), b: (M,) or None -> out: (N, M).
 
-    cache = (x, w, b). out has the common dtype of x and w.
+    cache = DenseCache(x, w, b). out has the common dtype of x and w.
     """
     return _dense_forward(x, w, b, x_finite=False)
 
@@ -38,7 +48,7 @@ def _dense_forward(x, w, b, x_finite):
     out = x @ w  # (N, M)
     if b is not None:
         out += b
-    return out, (x, w, b)
+    return out, DenseCache(x, w, b)
 
 
 def dense_backward(dout, cache):
@@ -47,7 +57,7 @@ def dense_backward(dout, cache):
     dx = dout @ w.T, dw = x.T @ dout, db = dout summed over the batch;
     each gradient in the dtype of its input.
     """
-    x, w, b = cache
+    x, w, b = check_cache("dense_backward", cache, DenseCache)
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, (x.shape[0], w.shape[1]))
     if x.shape[0] == 1:  # one image (per-image SGD): an outer product and a matrix-vector product

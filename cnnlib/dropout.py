@@ -13,6 +13,7 @@ with ``p`` without making the floats.
 import numpy as np
 
 from cnnlib._checks import as_float_array, check_choice, check_finite, check_same_shape
+from cnnlib.caches import check_array_cache
 from cnnlib.dropout_draws import draw_keep
 
 
@@ -56,7 +57,7 @@ def _dropout_forward(x, p, rng, training, x_finite):
 
 def dropout_backward(dout, cache):
     """dx = dout * mask (dropped units get no gradient); identity at test time (cache None)."""
-    mask = cache
+    mask = check_array_cache("dropout_backward", cache, "dropout_forward", "the mask", allow_none=True)
     dout = as_float_array("dout", dout)
     if mask is None:
         return dout.copy()

@@ -15,6 +15,8 @@ index wins. (Splitting the gradient among tied elements would be just as
 valid a subgradient; we pick one rule and test it.)
 """
 
+from typing import NamedTuple, Optional
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -27,7 +29,39 @@ from cnnlib._checks import (
     check_positive_int,
     check_shape,
 )
+from cnnlib.caches import cache_of, check_cache
 from cnnlib.conv import conv_output_size
+
+
+@cache_of("maxpool2d_forward")
+class MaxPoolCache(NamedTuple):
+    x_shape: tuple  # (N, C, H, W)
+    dtype: np.dtype
+    size: int
+    stride: int
+    argmax: np.ndarray  # (N, C, H', W'): the row-major index of each window's first maximum
+
+
+@cache_of("avgpool2d_forward")
+class AvgPoolCache(NamedTuple):
+    x_shape: tuple  # (N, C, H, W)
+    dtype: np.dtype
+    size: int
+    stride: int
+
+
+@cache_of("global_avgpool_forward")
+class GlobalAvgPoolCache(NamedTuple):
+    x_shape: tuple  # (N, C, H, W)
+    dtype: np.dtype
+
+
+@cache_of("pool_kernels_forward")
+class PoolKernelsCache(NamedTuple):
+    mode: str
+    maps_shape: tuple  # (N, K, H, W)
+    dtype: np.dtype
+    argmax: Optional[np.ndarray]  # (N, 1, H, W) for "max", else None
 
 
 def _check_pool_input(x, size, stride):
@@ -89,7 +123,7 @@ def _maxpool_tiled(x, size, h_out, w_out):
 def maxpool2d_forward(x, size=2, stride=None):
     """Max pooling. x: (N, C, H, W) -> out: (N, C, H', W'), H' = (H - size) // stride + 1.
 
-    cache = (x.shape, x.dtype, size, stride, argmax) where argmax: (N, C, H', W')
+    cache = MaxPoolCache(x.shape, x.dtype, size, stride, argmax) where argmax: (N, C, H', W')
     is the row-major index (0 .. size*size - 1) of each window's first maximum.
     Windows side by side (stride == size, the usual case) are compared offset by offset on
     strided views; overlapping or spaced windows are gathered into one array first.
@@ -97,13 +131,13 @@ def maxpool2d_forward(x, size=2, stride=None):
     x, size, stride, h_out, w_out = _check_pool_input(x, size, stride)
     if stride == size:
         out, argmax = _maxpool_tiled(x, size, h_out, w_out)
-        return out, (x.shape, x.dtype, size, stride, argmax)
+        return out, MaxPoolCache(x.shape, x.dtype, size, stride, argmax)
     _, _, _, windows = _windows(x, size, stride)
     n, c = windows.shape[:2]
     flat = windows.reshape(n, c, h_out, w_out, size * size)  # (N, C, H', W', size*size), a copy
     argmax = flat.argmax(axis=-1)  # (N, C, H', W'); first maximum on ties
     out = np.take_along_axis(flat, argmax[..., None], axis=-1)[..., 0]  # (N, C, H', W')
-    return out, (x.shape, x.dtype, size, stride, argmax)
+    return out, MaxPoolCache(x.shape, x.dtype, size, stride, argmax)
 
 
 def maxpool2d_backward(dout, cache):
@@ -112,7 +146,7 @@ def maxpool2d_backward(dout, cache):
     dout: (N, C, H', W'); returns dx: (N, C, H, W) in x's dtype. An input
     that is the maximum of several overlapping windows gets the sum.
     """
-    x_shape, dtype, size, stride, argmax = cache
+    x_shape, dtype, size, stride, argmax = check_cache("maxpool2d_backward", cache, MaxPoolCache)
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, argmax.shape)
     dout = dout.astype(dtype, copy=False)
@@ -133,10 +167,10 @@ def maxpool2d_backward(dout, cache):
 def avgpool2d_forward(x, size=2, stride=None):
     """Average pooling. x: (N, C, H, W) -> out: (N, C, H', W'), H' = (H - size) // stride + 1.
 
-    cache = (x.shape, x.dtype, size, stride).
+    cache = AvgPoolCache(x.shape, x.dtype, size, stride).
     """
     x, size, stride, windows = _windows(x, size, stride)
-    return windows.mean(axis=(4, 5)), (x.shape, x.dtype, size, stride)
+    return windows.mean(axis=(4, 5)), AvgPoolCache(x.shape, x.dtype, size, stride)
 
 
 def avgpool2d_backward(dout, cache):
@@ -144,7 +178,7 @@ def avgpool2d_backward(dout, cache):
 
     dout: (N, C, H', W'); returns dx: (N, C, H, W) in x's dtype.
     """
-    x_shape, dtype, size, stride = cache
+    x_shape, dtype, size, stride = check_cache("avgpool2d_backward", cache, AvgPoolCache)
     dout = as_float_array("dout", dout)
     h_out = conv_output_size(x_shape[2], size, stride)
     w_out = conv_output_size(x_shape[3], size, stride)
@@ -160,18 +194,18 @@ def global_avgpool_forward(x):
 
     Where a pattern sits in the map does not change the mean, so a network that ends with it
     answers the same for a pattern anywhere in the map (notebook 09 measures how nearly).
-    cache = (x.shape, x.dtype).
+    cache = GlobalAvgPoolCache(x.shape, x.dtype).
     """
     x = as_float_array("x", x)
     check_ndim("x", x, 4, "(N, C, H, W)")
     check_nonempty("x", x, "(x is (N, C, H, W))", from_axis=1)
     check_finite("x", x)
-    return x.mean(axis=(2, 3)), (x.shape, x.dtype)
+    return x.mean(axis=(2, 3)), GlobalAvgPoolCache(x.shape, x.dtype)
 
 
 def global_avgpool_backward(dout, cache):
     """Spread each map's gradient equally over its H*W positions: dout: (N, C) -> dx: (N, C, H, W)."""
-    x_shape, dtype = cache
+    x_shape, dtype = check_cache("global_avgpool_backward", cache, GlobalAvgPoolCache)
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, x_shape[:2])
     share = dout.astype(dtype, copy=False) / (x_shape[2] * x_shape[3])  # (N, C)
@@ -185,7 +219,7 @@ def pool_kernels_forward(maps, mode):
     """Combine the K feature maps of each image into one.
 
     maps: (N, K, H, W) -> out: (N, 1, H, W), the sum, mean or max over K.
-    cache = (mode, maps.shape, maps.dtype, argmax) with argmax: (N, 1, H, W) the winning
+    cache = PoolKernelsCache(mode, maps.shape, maps.dtype, argmax) with argmax: (N, 1, H, W) the winning
     kernel for "max" (lowest index on ties), None otherwise.
     """
     check_choice("mode", mode, POOL_KERNEL_MODES)
@@ -201,7 +235,7 @@ def pool_kernels_forward(maps, mode):
     else:
         argmax = maps.argmax(axis=1)[:, None]  # (N, 1, H, W)
         out = np.take_along_axis(maps, argmax, axis=1)  # (N, 1, H, W)
-    return out, (mode, maps.shape, maps.dtype, argmax)
+    return out, PoolKernelsCache(mode, maps.shape, maps.dtype, argmax)
 
 
 def pool_kernels_backward(dout, cache):
@@ -209,7 +243,7 @@ def pool_kernels_backward(dout, cache):
 
     "sum": every map gets dout; "mean": dout / K; "max": only the winning map.
     """
-    mode, maps_shape, dtype, argmax = cache
+    mode, maps_shape, dtype, argmax = check_cache("pool_kernels_backward", cache, PoolKernelsCache)
     dout = as_float_array("dout", dout)
     n, k, h, w = maps_shape
     check_shape("dout", dout, (n, 1, h, w))
