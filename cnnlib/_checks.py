@@ -67,9 +67,7 @@ def check_shape(name, a, shape):
 def check_same_shape(name_a, a, name_b, b):
     """Raise unless ``a`` and ``b`` have the same shape (no broadcasting)."""
     if a.shape != b.shape:
-        raise ValueError(
-            f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}"
-        )
+        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
 
 
 def check_weights_match(x, w, w_axis, what, layout, symbol):
@@ -78,17 +76,13 @@ def check_weights_match(x, w, w_axis, what, layout, symbol):
     ``layout`` (e.g. ``"(K, C, KH, KW)"``) and ``symbol`` (e.g. ``"C"``) go in the message.
     """
     if x.shape[1] != w.shape[w_axis]:
-        raise ValueError(
-            f"x has {x.shape[1]} {what} (shape {x.shape}) but w expects {w.shape[w_axis]} "
-            f"(shape {w.shape}); w must be {layout} with {symbol} = x.shape[1]"
-        )
+        raise ValueError(f"x has {x.shape[1]} {what} (shape {x.shape}) but w expects {w.shape[w_axis]} "
+                         f"(shape {w.shape}); w must be {layout} with {symbol} = x.shape[1]")
 
 
 def check_bias(b, length, per):
-    """Return ``b`` as a finite float array of shape ``(length,)``, or None when b is None.
-
-    ``per`` says what each bias belongs to (e.g. ``"kernel"``), for the message.
-    """
+    """Return ``b`` as a finite float array of shape ``(length,)``, or None when b is None;
+    ``per`` says what each bias belongs to (e.g. ``"kernel"``), for the message."""
     if b is None:
         return None
     b = as_float_array("b", b)
@@ -146,8 +140,8 @@ def check_kernel_size(kernel_size):
 
 
 def check_choice(name, v, choices):
-    """Raise unless ``v`` is one of ``choices``."""
-    if v not in choices:
+    """Raise unless ``v`` is one of ``choices`` (an array never is: ``in`` would compare it elementwise)."""
+    if isinstance(v, np.ndarray) or v not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {v!r}")
 
 
@@ -158,7 +152,7 @@ def check_labels(y, num_classes, n=None):
     e.g. the number of rows of the logits.
     """
     num_classes = check_positive_int("num_classes", num_classes)
-    y = np.asarray(y)
+    y = as_array("labels y", y)
     check_ndim("labels y", y, 1, "(N,) of class indices")
     if y.dtype.kind not in "iu":
         raise ValueError(f"labels y must be integers, got dtype {y.dtype}")
@@ -166,25 +160,30 @@ def check_labels(y, num_classes, n=None):
         raise ValueError(f"labels y must have length {n} (one per row of logits), got length {y.shape[0]}")
     if y.size and (y.min() < 0 or y.max() >= num_classes):
         bad = y[(y < 0) | (y >= num_classes)]
-        raise ValueError(
-            f"labels y must lie in [0, {num_classes - 1}] for {num_classes} classes, "
-            f"got {bad.size} label(s) outside, e.g. {int(bad[0])}"
-        )
+        raise ValueError(f"labels y must lie in [0, {num_classes - 1}] for {num_classes} classes, "
+                         f"got {bad.size} label(s) outside, e.g. {int(bad[0])}")
     return y.astype(np.intp, copy=False)
 
 
-def check_samples(name, x, y, num_classes):
-    """Return ``(x, y)``: x a non-empty batch ``(N, ...)`` of finite real numbers, y ``(N,)`` labels
-    in ``[0, num_classes)``. ``name`` ("x", "x_train", "x_test") goes in the messages."""
+def check_batch(name, x):
+    """Return ``x`` as an array: a batch ``(N, ...)`` (N may be 0) of finite real numbers; ``name`` in messages."""
     x = as_array(name, x)
     if x.ndim < 2:
-        raise ValueError(f"{name} must be a batch (N, ...), got shape {x.shape}")
-    if x.shape[0] == 0:
-        raise ValueError(f"{name} has 0 samples (shape {x.shape}); expected at least one")
+        got = f"shape {x.shape}" if x.ndim else f"a scalar {x.item()!r}"
+        raise ValueError(f"{name} must be a batch (N, ...), got {got}")
     if x.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers (bool, integer or float), got dtype {x.dtype}")
     if x.dtype.kind == "f":
         check_finite(name, x)
+    return x
+
+
+def check_samples(name, x, y, num_classes):
+    """Return ``(x, y)``: x a non-empty ``check_batch``, y ``(N,)`` labels in ``[0, num_classes)``.
+    ``name`` ("x", "x_train", "x_test") goes in the messages."""
+    x = check_batch(name, x)
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} has 0 samples (shape {x.shape}); expected at least one")
     return x, check_labels(y, num_classes, x.shape[0])
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from cnnlib._checks import as_array, check_choice, check_finite, check_ndim, check_number
+from cnnlib._checks_extra import FLOAT_KINDS, check_dtype
 
 SOURCES = ("bundled", "keras")
 SOURCE_ENV_VAR = "CNNLIB_MNIST_SOURCE"
@@ -41,6 +42,8 @@ BUNDLED_N_TRAIN = 1000
 BUNDLED_N_TEST = 4000
 KERAS_N_TRAIN = 60000
 KERAS_N_TEST = 10000
+#: What the dtype of network input may be (integers would round every pixel to 0 or 1).
+IMAGE_DTYPES = "a float dtype such as numpy.float32 or numpy.float64 (integer pixels in [0, 1] would all be 0 or 1)"
 #: Seconds one network operation of the Keras download may wait (connect, or each read).
 KERAS_TIMEOUT_S = 30.0
 
@@ -200,12 +203,7 @@ def to_float(x, center=False, dtype=np.float32):
         check_finite("to_float's images", x)
     if x.size and (np.min(x) < 0 or np.max(x) > 255):
         raise ValueError(f"to_float expects pixel values in 0..255, got values in {np.min(x)}..{np.max(x)}")
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise ValueError(f"to_float needs a floating dtype (numpy.float32 or numpy.float64), got {dtype!r}") from None
-    if dtype.kind != "f":
-        raise ValueError(f"to_float needs a floating dtype, got {dtype}")
+    dtype = check_dtype("to_float's dtype", dtype, FLOAT_KINDS, IMAGE_DTYPES)
     out = x.astype(dtype)[:, None, :, :] / dtype.type(255)  # (N, H, W) -> (N, 1, H, W)
     if center:
         out -= dtype.type(0.5)
@@ -215,12 +213,15 @@ def to_float(x, center=False, dtype=np.float32):
 def prepare_images(x, center=False, dtype=np.float32):
     """Images for a network: uint8 (N, 28, 28) -> (N, 1, 28, 28) in [0, 1] (center: [-0.5, 0.5]).
 
-    Float images already of shape (N, 1, H, W) are returned as ``dtype`` unchanged otherwise;
-    None (no split given) is returned as None.
+    Float images already of shape (N, 1, H, W) are returned as ``dtype`` unchanged otherwise
+    (``center`` is then not applied: they are taken as prepared); None (no split given) is
+    returned as None. dtype: a float dtype, as for ``to_float``.
     """
     if x is None:
         return None
-    x = np.asarray(x)
+    x = as_array("images x", x)
+    check_choice("center", center, (True, False))
+    dtype = check_dtype("prepare_images' dtype", dtype, FLOAT_KINDS, IMAGE_DTYPES)
     if x.ndim == 3 and x.dtype.kind in "ui":
         return to_float(x, center=center, dtype=dtype)
     if x.ndim == 4 and x.shape[1] == 1 and x.dtype.kind == "f":

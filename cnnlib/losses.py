@@ -12,15 +12,14 @@ from cnnlib._checks import (
     check_number,
     check_same_shape,
 )
+from cnnlib._checks_extra import REAL_KINDS, check_dtype
 
 
 def one_hot(y, num_classes, dtype=np.float64):
-    """Integer labels y: (N,) in [0, num_classes) -> (N, num_classes) rows of 0s with one 1."""
+    """Integer labels y: (N,) in [0, num_classes) -> (N, num_classes) rows of 0s with one 1, in ``dtype``
+    (a bool, integer or float dtype: a one-hot row of text or objects is refused)."""
     y = check_labels(y, num_classes)
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise ValueError(f"dtype must be a numpy dtype such as numpy.float64, got {dtype!r}") from None
+    dtype = check_dtype("dtype", dtype, REAL_KINDS, "a number dtype (bool, integer or float) such as numpy.float64")
     out = np.zeros((y.shape[0], num_classes), dtype=dtype)
     out[np.arange(y.shape[0]), y] = 1
     return out

@@ -215,5 +215,5 @@ def test_dropout_training_must_be_true_or_false(training):
 
 @pytest.mark.parametrize("dtype", ["banana", "float6"])
 def test_one_hot_dtype_must_be_a_dtype(dtype):
-    with pytest.raises(ValueError, match=rf"dtype must be a numpy dtype such as numpy.float64, got '{dtype}'"):
+    with pytest.raises(ValueError, match=rf"dtype must be a number dtype .*, got '{dtype}', which is not a numpy"):
         one_hot(np.array([0, 1]), 2, dtype=dtype)

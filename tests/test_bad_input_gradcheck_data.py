@@ -161,7 +161,7 @@ def test_to_float_refuses_pixels_outside_0_255(low, high):
 
 @pytest.mark.parametrize("dtype", [int, np.uint8, bool, np.complex64, "banana"])
 def test_to_float_needs_a_floating_dtype(dtype):
-    with pytest.raises(ValueError, match=r"to_float needs a floating dtype"):
+    with pytest.raises(ValueError, match=r"to_float's dtype must be a float dtype such as numpy.float32"):
         to_float(np.zeros((1, 2, 2), np.uint8), dtype=dtype)
 
 

@@ -314,7 +314,7 @@ def test_to_float_on_mnist():
         (np.zeros((2, 1, 28, 28), np.uint8), {}, "shape"),
         (np.full((1, 2, 2), 300.0), {}, "0..255"),
         (np.full((1, 2, 2), -1.0), {}, "0..255"),
-        (np.zeros((1, 2, 2), np.uint8), {"dtype": np.int32}, "floating"),
+        (np.zeros((1, 2, 2), np.uint8), {"dtype": np.int32}, "a float dtype"),
     ],
 )
 def test_to_float_rejects_bad_input(x, kwargs, match):
