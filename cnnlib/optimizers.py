@@ -27,6 +27,23 @@ import numpy as np
 from cnnlib._checks import check_number
 
 
+def check_trainable(net, who):
+    """Return ``net.named_parameters()``; raise unless ``net`` is a network with named_parameters() and
+    named_gradients() and at least one parameter (``who``, e.g. "SGD.step", goes in the message).
+
+    A network without parameters (a Sequential of pooling, Flatten and activations only) has
+    nothing to train: stepping or fitting it would do nothing and report success.
+    """
+    if not (callable(getattr(net, "named_gradients", None)) and callable(getattr(net, "named_parameters", None))):
+        raise ValueError(f"{who} needs a network with named_parameters() and named_gradients() "
+                         f"(e.g. a Sequential), got {type(net).__name__} {net!r:.60}")
+    params = net.named_parameters()
+    if not params:
+        raise ValueError(f"{who} needs a network with parameters to train, got {type(net).__name__} with none "
+                         f"(named_parameters() is empty: add a Conv2D or Dense layer)")
+    return params
+
+
 class SGD:
     """Plain stochastic gradient descent: ``p -= lr * grad`` for every parameter, in place.
 
@@ -38,11 +55,9 @@ class SGD:
         self.lr = check_number("learning rate lr", lr, 0, low_open=True)
 
     def step(self, net):
-        if not (callable(getattr(net, "named_gradients", None)) and callable(getattr(net, "named_parameters", None))):
-            raise ValueError(f"SGD.step needs a network with named_parameters() and named_gradients() "
-                             f"(e.g. a Sequential), got {type(net).__name__}")
+        params = check_trainable(net, "SGD.step")
         grads = net.named_gradients()
-        for name, p in net.named_parameters().items():
+        for name, p in params.items():
             g = grads[name]
             if g.shape != p.shape:
                 raise ValueError(f"gradient for {name} has shape {g.shape}, parameter has {p.shape}")
@@ -53,17 +68,11 @@ class SGD:
 
 
 def _check_rate(name, value):
-    value = float(value)
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    return value
+    return check_number(name, value, 0, low_open=True)
 
 
 def _check_fraction(name, value):
-    value = float(value)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
-    return value
+    return check_number(name, value, 0, 1, high_open=True)
 
 
 class _StatefulOptimizer:
@@ -82,7 +91,8 @@ class _StatefulOptimizer:
 
     def _pairs(self, net):
         """(name, parameter, gradient, state dict) for every parameter, after checking shapes and names."""
-        params, grads = net.named_parameters(), net.named_gradients()
+        params = check_trainable(net, f"{type(self).__name__}.step")
+        grads = net.named_gradients()
         if self.state and set(self.state) != set(params):
             raise ValueError(f"this optimiser was used with parameters {sorted(self.state)}, "
                              f"now it got {sorted(params)}: use one optimiser per network (or reset())")
@@ -114,8 +124,9 @@ class Momentum(_StatefulOptimizer):
         self.momentum = _check_fraction("momentum", momentum)
 
     def step(self, net):
+        pairs = self._pairs(net)  # checked before the step counts
         self.t += 1
-        for _, p, g, state in self._pairs(net):
+        for _, p, g, state in pairs:
             v = state["velocity"]
             v *= self.momentum
             v += g
@@ -142,10 +153,11 @@ class Adam(_StatefulOptimizer):
         self.eps = _check_rate("eps", eps)
 
     def step(self, net):
+        pairs = self._pairs(net)  # checked before the step counts
         self.t += 1
         correction1 = 1.0 - self.beta1 ** self.t
         correction2 = 1.0 - self.beta2 ** self.t
-        for _, p, g, state in self._pairs(net):
+        for _, p, g, state in pairs:
             m, s = state["m"], state["s"]
             m *= self.beta1
             m += (1.0 - self.beta1) * g

@@ -9,7 +9,8 @@ The test split is not involved: it stays untouched until the very end.
 
 import numpy as np
 
-from cnnlib._checks import as_array, as_generator, check_ndim
+from cnnlib._checks import as_generator, check_number
+from cnnlib._checks_extra import check_int_labels
 
 
 def stratified_split(y, val_fraction=0.2, rng=0):
@@ -19,24 +20,24 @@ def stratified_split(y, val_fraction=0.2, rng=0):
     drawn at random with ``rng`` (Generator, int seed or None = seed 0); the rest to training.
     Both index arrays are sorted (the samples keep their original order), disjoint, and
     together hold every index once. val_fraction: in (0, 1).
+    Every class must end up in both parts (so it needs at least 2 samples, more for a small or
+    large val_fraction): a class left out of one part raises ValueError, as scikit-learn does.
     """
-    y = as_array("y", y)
-    check_ndim("y", y, 1, "(N,) of integer labels")
-    if y.dtype.kind not in "iu":
-        raise ValueError(f"y must hold integer labels, got dtype {y.dtype}")
-    val_fraction = float(val_fraction)
-    if not 0.0 < val_fraction < 1.0:
-        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
+    y = check_int_labels("y", y)
+    if y.size == 0:
+        raise ValueError("y is empty: expected (N,) integer labels with N >= 2 to split")
+    val_fraction = check_number("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
     rng = as_generator(rng)
     train_parts, val_parts = [], []
     for c in np.unique(y):  # sorted classes: the same draws for the same labels
         members = np.flatnonzero(y == c)  # (n_c,) indices of class c
         n_val = int(round(val_fraction * len(members)))
+        if not 0 < n_val < len(members):
+            raise ValueError(f"class {c} has {len(members)} sample(s): val_fraction={val_fraction:g} puts "
+                             f"{n_val} in validation and {len(members) - n_val} in training; a stratified split "
+                             f"needs every class in both parts (at least 2 samples per class, and a val_fraction "
+                             f"that rounds to one or more of them but not all)")
         chosen = rng.permutation(len(members))
         val_parts.append(members[chosen[:n_val]])
         train_parts.append(members[chosen[n_val:]])
-    train_idx, val_idx = np.sort(np.concatenate(train_parts)), np.sort(np.concatenate(val_parts))
-    if len(train_idx) == 0 or len(val_idx) == 0:
-        raise ValueError(f"val_fraction={val_fraction} of {len(y)} samples leaves "
-                         f"{len(train_idx)} for training and {len(val_idx)} for validation; both must be > 0")
-    return train_idx, val_idx
+    return np.sort(np.concatenate(train_parts)), np.sort(np.concatenate(val_parts))

@@ -28,8 +28,8 @@ from cnnlib._checks import (
     check_samples,
 )
 from cnnlib.evaluate import count_correct, float_dtype, loss_and_accuracy, loss_function
-from cnnlib.optimizers import SGD
-from cnnlib.progress import make_progress
+from cnnlib.optimizers import SGD, check_trainable
+from cnnlib.progress import make_progress, resolve_progress
 
 
 @dataclass
@@ -209,6 +209,8 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
     loss_fn, targets = loss_function(loss, y, num_classes, float_dtype(x))
     if test is not None:
         _, test_targets = loss_function(loss, test.y, num_classes, float_dtype(test.x))
+    resolve_progress(progress)  # checked here, with the other settings, before a bar is drawn
+    check_trainable(net, "fit")  # last: the settings are checked without asking the network anything
 
     history = History()
     bar = make_progress(progress, num_epochs * steps_per_epoch)
