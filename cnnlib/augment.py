@@ -71,9 +71,13 @@ def unfilled_region(shape, dy, dx):
 
     Where a layer is equivariant, ``layer(shift(x))`` equals ``shift(layer(x))`` on this region.
     """
+    if not isinstance(shape, (tuple, list)) or len(shape) < 2 or not all(_is_whole(n) and n >= 0 for n in shape):
+        raise ValueError(f"shape must be a map's shape (..., H, W) of ints, e.g. maps.shape, got {shape!r}")
+    for name, v in (("dy", dy), ("dx", dx)):
+        if not _is_whole(v):
+            raise ValueError(f"{name} must be an int (a shift by whole pixels), got {v!r}")
     h, w = shape[-2:]
-    dy, dx = int(dy), int(dx)
-    return _span(dy, h)[0], _span(dx, w)[0]
+    return _span(int(dy), h)[0], _span(int(dx), w)[0]
 
 
 @dataclass(frozen=True)

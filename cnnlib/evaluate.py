@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from cnnlib._checks import as_array, check_callable, check_network, check_positive_int, check_samples
+from cnnlib._checks import check_batch, check_callable, check_network, check_positive_int, check_samples
 from cnnlib.losses import binary_cross_entropy, mean_squared_error, one_hot, softmax_cross_entropy
 
 LOSSES = ("softmax_cross_entropy", "binary_cross_entropy", "mean_squared_error")
@@ -69,8 +69,11 @@ def loss_and_accuracy(net, x, y, loss_fn, targets, batch_size):
 
 
 def predict(net, x, batch_size=1000):
-    """Class predictions: x: (N, ...) -> (N,) ints, ``argmax`` of the output, in test mode, in batches."""
-    x = as_array("x", x)
+    """Class predictions: x: (N, ...) -> (N,) ints, ``argmax`` of the output, in test mode, in batches.
+
+    An empty batch (N = 0) gives an empty answer."""
+    check_network(net, ("forward",))
+    x = check_batch("x", x)
     batch_size = check_positive_int("batch_size", batch_size)
     return np.concatenate([np.argmax(net.forward(x[s:s + batch_size], training=False), axis=1)
                            for s in range(0, x.shape[0], batch_size)]) if x.shape[0] else np.zeros(0, int)

@@ -8,6 +8,7 @@
 import numpy as np
 
 from cnnlib._checks import check_labels, check_positive_int
+from cnnlib._checks_extra import check_int_labels
 
 
 def _labels(name, y, num_classes, n=None):
@@ -43,8 +44,8 @@ def per_class_accuracy(cm):
 
 def misclassified(y_true, y_pred):
     """Indices ``i`` with ``y_pred[i] != y_true[i]``, in increasing order: y_true, y_pred (N,) -> (M,)."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.ndim != 1 or y_true.shape != y_pred.shape:
+    y_true, y_pred = check_int_labels("y_true", y_true), check_int_labels("y_pred", y_pred)
+    if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true and y_pred must be 1-D of the same length, got shapes {y_true.shape} "
                          f"and {y_pred.shape}")
     return np.flatnonzero(y_true != y_pred)

@@ -1,10 +1,12 @@
 """Which input pixels one unit of a conv/pool stack sees: by arithmetic, and by backpropagation.
 
     receptive_field_sizes(net.layers[:5])          # [(3, 1), (3, 1), (4, 2), (8, 2), (8, 2)]: (size, jump)
+    receptive_field_sizes(convs)                   # a Sequential of conv, pooling and activation layers
     counts = receptive_field_map(net.layers[:4], (1, 28, 28), unit=(0, 5, 5))   # (28, 28)
     grad = input_gradient(net.layers[:5], x[:1], unit=(3, 5, 5))                 # (28, 28)
 
-A unit is ``(channel, row, column)`` of the last layer's output. ``receptive_field_map``
+``layers`` is a list of layers or a Sequential (all of its layers). A unit is ``(channel, row, column)``
+of the last layer's output, three ints. ``receptive_field_map``
 backpropagates a one-hot gradient through a copy of the stack with every kernel weight set to
 1, max pooling replaced by average pooling and activations left out, so that every path from
 the unit to the input counts: its nonzero pixels are the whole receptive field.
@@ -17,19 +19,28 @@ import copy
 
 import numpy as np
 
+from cnnlib._checks import as_float_array, check_index
+from cnnlib._checks_extra import check_size_tuple
 from cnnlib.layers import AvgPool2D, Conv2D, Dropout, MaxPool2D, ReLU, Sigmoid, Tanh, forward_through
 
 _PASS_THROUGH = (ReLU, Tanh, Sigmoid, Dropout)
 
 
 def _check_layers(layers):
+    """A list or tuple of layers, or a Sequential (its layers) -> a list of the layers, checked."""
+    if hasattr(layers, "layers") and not isinstance(layers, (list, tuple)):
+        layers = layers.layers  # a Sequential: its layers
+    if not isinstance(layers, (list, tuple)):
+        raise ValueError(f"layers must be a list of layers (e.g. net.layers[:4]) or a Sequential, "
+                         f"got {type(layers).__name__} {layers!r:.60}")
     layers = list(layers)
     if not layers:
         raise ValueError("layers is empty; expected conv, pooling and activation layers")
     for i, layer in enumerate(layers):
         if not isinstance(layer, (Conv2D, MaxPool2D, AvgPool2D) + _PASS_THROUGH):
             raise ValueError(f"layer {i} is {type(layer).__name__}; receptive fields are defined here for "
-                             "Conv2D, MaxPool2D, AvgPool2D and elementwise layers only")
+                             "Conv2D, MaxPool2D, AvgPool2D and elementwise layers only"
+                             + (f": pass the layers before it, e.g. net.layers[:{i}]" if i else ""))
     return layers
 
 
@@ -60,9 +71,10 @@ def _one_hot_gradient(layers, x, unit):
     out = forward_through(layers, x)
     if out.ndim != 4 or out.shape[0] != 1:
         raise ValueError(f"the last layer must give maps (1, K, H', W'), got shape {out.shape}")
-    unit = tuple(int(u) for u in unit)
-    if len(unit) != 3 or not all(0 <= u < n for u, n in zip(unit, out.shape[1:])):
-        raise ValueError(f"unit must be (channel, row, column) inside the output maps {out.shape[1:]}, got {unit}")
+    if not isinstance(unit, (tuple, list)) or len(unit) != 3:
+        raise ValueError(f"unit must be (channel, row, column) inside the output maps {out.shape[1:]}, got {unit!r}")
+    unit = tuple(check_index(f"unit's {axis}", u, n, why=f"the output maps are {out.shape[1:]}")
+                 for axis, u, n in zip(("channel", "row", "column"), unit, out.shape[1:]))
     dout = np.zeros_like(out)
     dout[(0,) + unit] = 1.0
     for layer in reversed(layers):
@@ -86,9 +98,7 @@ def receptive_field_map(layers, input_shape, unit):
             probe.append(conv)
         elif isinstance(layer, (MaxPool2D, AvgPool2D)):
             probe.append(AvgPool2D(layer.size, layer.stride))
-    input_shape = tuple(int(n) for n in input_shape)
-    if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (C, H, W), got {input_shape}")
+    input_shape = check_size_tuple("input_shape", input_shape, 3, "(C, H, W)")
     dx = _one_hot_gradient(probe, np.ones((1,) + input_shape), unit)
     return dx[0].sum(axis=0)
 
@@ -103,7 +113,7 @@ def input_gradient(layers, x, unit):
     for layer in layers:
         if isinstance(layer, Conv2D):
             layer.input_grad = True
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array("x", x).astype(np.float64, copy=False)
     if x.ndim != 4 or x.shape[0] != 1:
         raise ValueError(f"x must be one image (1, C, H, W), got shape {x.shape}")
     return _one_hot_gradient(layers, x, unit)[0].sum(axis=0)

@@ -10,7 +10,7 @@ dropout, uniform weights) it is initialised like the CNN (Glorot-uniform, zero b
 Dropout layer before its output layer, where LeNet has one.
 """
 
-from cnnlib._checks import as_generator, check_positive_int
+from cnnlib._checks import as_generator, check_number, check_positive_int
 from cnnlib.layers import Dense, Dropout, Flatten, ReLU
 from cnnlib.nets.recipe import RECIPE_DROPOUT, RECIPE_DTYPE
 from cnnlib.sequential import Sequential
@@ -31,6 +31,7 @@ def build_fair_dense_net(rng=0, *, hidden=FAIR_DENSE_HIDDEN, dropout=RECIPE_DROP
     """
     rng = as_generator(rng)
     hidden = check_positive_int("hidden", hidden)
+    dropout = check_number("dropout", dropout, 0, 1, high_open=True)
     layers = [Flatten(), Dense(784, hidden, rng=rng, dtype=dtype), ReLU()]
     output = Dense(hidden, 10, rng=rng, dtype=dtype)
     if dropout:

@@ -14,7 +14,8 @@ was found — only how strongly it was found. Trained with the recipe of ``cnnli
 LeNet's learning rate (``GAP_LR``): nothing is tuned for it.
 """
 
-from cnnlib._checks import as_generator
+from cnnlib._checks import as_generator, check_number
+from cnnlib._checks_extra import check_size_tuple
 from cnnlib.layers import Conv2D, Dense, Dropout, GlobalAvgPool2D, MaxPool2D, ReLU
 from cnnlib.nets.lenet import LENET_LR
 from cnnlib.nets.recipe import RECIPE_DROPOUT, RECIPE_DTYPE
@@ -35,7 +36,8 @@ def build_gap_net(rng=0, *, channels=GAP_CHANNELS, dropout=RECIPE_DROPOUT, dtype
     Dropout layer out. The first Conv2D skips the image gradient (``input_grad=False``).
     """
     rng = as_generator(rng)
-    c1, c2, c3 = (int(c) for c in channels)
+    c1, c2, c3 = check_size_tuple("channels", channels, 3, "(kernels of conv 1, conv 2, conv 3)")
+    dropout = check_number("dropout", dropout, 0, 1, high_open=True)
     layers = [Conv2D(1, c1, 3, rng=rng, dtype=dtype, input_grad=False), ReLU(), MaxPool2D(2),
               Conv2D(c1, c2, 3, rng=rng, dtype=dtype), ReLU(), MaxPool2D(2),
               Conv2D(c2, c3, 3, rng=rng, dtype=dtype), ReLU(), GlobalAvgPool2D()]

@@ -14,7 +14,8 @@ mini-batches of 16, momentum 0.9, early stopping) at ``LENET_LR``, which noteboo
 on the validation split.
 """
 
-from cnnlib._checks import as_generator
+from cnnlib._checks import as_generator, check_number, check_positive_int
+from cnnlib._checks_extra import check_size_tuple
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
 from cnnlib.nets.recipe import RECIPE_DROPOUT, RECIPE_DTYPE
 from cnnlib.sequential import Sequential
@@ -38,7 +39,10 @@ def build_lenet(rng=0, *, channels=LENET_CHANNELS, kernel_size=LENET_KERNEL_SIZE
     The first Conv2D skips the image gradient (``input_grad=False``), as the course's builders do.
     """
     rng = as_generator(rng)
-    c1, c2 = (int(c) for c in channels)
+    c1, c2 = check_size_tuple("channels", channels, 2, "(kernels of conv 1, kernels of conv 2)")
+    kernel_size = check_positive_int("kernel_size", kernel_size)
+    image_size = check_positive_int("image_size", image_size)
+    dropout = check_number("dropout", dropout, 0, 1, high_open=True)
     side = ((image_size - kernel_size + 1) // 2 - kernel_size + 1) // 2  # 28 -> 26 -> 13 -> 11 -> 5
     if side < 1:
         raise ValueError(f"image_size={image_size} is too small for two {kernel_size}x{kernel_size} "

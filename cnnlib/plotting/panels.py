@@ -24,6 +24,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from cnnlib._checks import as_float_array, check_choice, check_finite, check_ndim, check_nonempty, check_positive_int
+from cnnlib._checks_extra import check_texts
 from cnnlib.plotting.mosaic import CellValues, Mosaic, grid_shape
 from cnnlib.plotting.style import (
     DIVERGING,
@@ -250,9 +251,7 @@ def plot_digits(images, titles=None, cols=10, suptitle=None, fig=None):
     check_finite("images", images)
     m = images.shape[0]
     if titles is not None:
-        titles = [str(t) for t in titles]
-        if len(titles) != m:
-            raise ValueError(f"titles must have {m} entries, one per image, got {len(titles)}")
+        titles = check_texts("titles", titles, m, "image")
     cols = min(check_positive_int("cols", cols), m)
     rows = math.ceil(m / cols)
     height = (1.65 if titles else 1.45) * rows + (0.7 if suptitle else 0.1)

@@ -12,7 +12,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from cnnlib._checks import as_float_array, check_ndim
+from cnnlib._checks import as_float_array, check_finite, check_ndim, check_positive_int, check_shape
+from cnnlib._checks_extra import check_int_labels, check_texts
 from cnnlib.plotting.style import (
     DIVERGING,
     GRAY,
@@ -37,9 +38,8 @@ def plot_confusion_matrix(cm, title=None, class_names=None, fig=None):
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
         raise ValueError(f"cm must be a square (C, C) array of counts, got shape {cm.shape}")
     n = cm.shape[0]
-    names = [str(i) for i in range(n)] if class_names is None else [str(c) for c in class_names]
-    if len(names) != n:
-        raise ValueError(f"class_names must have {n} entries (one per row of cm), got {len(names)}")
+    names = [str(i) for i in range(n)] if class_names is None else \
+        check_texts("class_names", class_names, n, "row of cm")
     fig = new_figure((9, 8), fig)
     ax = fig.add_subplot(1, 1, 1)
     mistakes = cm.astype(float)
@@ -72,15 +72,17 @@ def plot_misclassified(images, y_true, y_pred, probs=None, cols=8, title=None, f
         images = images[:, 0]  # (M, 1, H, W) -> (M, H, W)
     check_ndim("images", images, 3, "(M, H, W) or (M, 1, H, W)")
     m = images.shape[0]
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    y_true, y_pred = check_int_labels("y_true", y_true), check_int_labels("y_pred", y_pred)
     if y_true.shape != (m,) or y_pred.shape != (m,):
         raise ValueError(f"y_true and y_pred must have shape ({m},), one label per image, "
                          f"got {y_true.shape} and {y_pred.shape}")
-    if probs is not None and np.shape(probs) != (m,):
-        raise ValueError(f"probs must have shape ({m},), got {np.shape(probs)}")
+    if probs is not None:
+        probs = as_float_array("probs", probs)
+        check_shape("probs", probs, (m,))
+        check_finite("probs", probs)
     if m == 0:
         raise ValueError("no images to show: the gallery needs at least one")
-    cols = max(1, min(int(cols), m))
+    cols = min(check_positive_int("cols", cols), m)
     rows = -(-m // cols)
     fig = new_figure((min(14, 1.75 * cols), (2.7 if probs is not None else 2.3) * rows + 0.7), fig)
     axes = fig.subplots(rows, cols, squeeze=False)

@@ -24,6 +24,11 @@ def curves_from(history):
     if hasattr(history, "as_dict"):
         history = history.as_dict()
     if isinstance(history, (list, tuple)):
+        other = next((r for r in history if not isinstance(r, dict)), None)
+        if other is not None:
+            raise ValueError(f"history as a list must hold records (dicts with 'epoch' and 'loss', as fit passes "
+                             f"them to a callback), got a list holding {type(other).__name__} {other!r:.40}; for "
+                             f"one list of losses pass a dict: {{'epoch': [1, 2, ...], 'loss': losses}}")
         history = {key: [r.get(key, math.nan) for r in history] for key in CURVE_KEYS}
     if not isinstance(history, dict) or "epoch" not in history or "loss" not in history:
         raise ValueError("history must be a cnnlib.train.History, a dict of lists or a list of records "
