@@ -87,4 +87,9 @@ def rel_error(a, b):
     check_finite("b", b)
     if a.size == 0:
         return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    floor = 1e-8
+    largest = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    if largest > 2.0 ** 1000:  # |a - b| and |a| + |b| could overflow (inf / inf): measure in units of 2**e
+        e = int(np.frexp(largest)[1])
+        a, b, floor = np.ldexp(a, -e), np.ldexp(b, -e), np.ldexp(floor, -e)  # exact: only exponents move
+    return float(np.max(np.abs(a - b) / np.maximum(floor, np.abs(a) + np.abs(b))))

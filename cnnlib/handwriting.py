@@ -19,9 +19,11 @@ An empty drawing (no ink at all) has no box and no centre of mass: ``mnist_prepr
 ValueError saying so (the widget checks ``has_ink`` first and shows "draw a digit").
 """
 
+from fractions import Fraction
+
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_finite, check_ndim, check_number
+from cnnlib._checks import as_float_array, check_finite, check_ndim, check_number, check_positive_int
 
 #: MNIST's frame, the box the digit is scaled into, and where its centre of mass goes (row, column).
 FRAME = 28
@@ -56,24 +58,70 @@ def _check_stroke(i, stroke):
     return points
 
 
+#: Above this magnitude a square or a product of two coordinates could overflow: measure in a scaled unit.
+HUGE = 2.0 ** 500
+
+
+def _scale_exponent(largest):
+    """0 for ordinary magnitudes; for ``largest`` > HUGE the e with largest * 2**-e < 1, so that values
+    scaled by 2**-e (``numpy.ldexp``: exact, only the exponent moves) can be squared without overflow."""
+    return int(np.frexp(largest)[1]) if largest > HUGE else 0
+
+
+def _clip_to_box(p, q, low, high):
+    """The part of the segment p -> q inside the box ``low <= (x, y) <= high``, or None if it misses it.
+
+    Computed exactly with rationals and only then rounded, so that huge (finite) coordinates, whose
+    differences overflow or swallow the canvas's few pixels in floating point, still give the right line.
+    """
+    start = [Fraction(float(v)) for v in p]
+    step = [Fraction(float(b)) - a for a, b in zip(start, q)]
+    t0, t1 = Fraction(0), Fraction(1)
+    for a, d, lo, hi in zip(start, step, low, high):
+        if d == 0:
+            if not lo <= a <= hi:
+                return None
+            continue
+        enter, leave = sorted(((Fraction(lo) - a) / d, (Fraction(hi) - a) / d))
+        t0, t1 = max(t0, enter), min(t1, leave)
+        if t0 > t1:
+            return None
+    return tuple(np.array([float(a + t * d) for a, d in zip(start, step)]) for t in (t0, t1))
+
+
 def _paint_segment(image, p, q, radius):
     """Max-blend a segment p -> q of half-width ``radius`` into image (H, W), in place.
 
     A pixel's ink is ``clip(radius + 0.5 - distance, 0, 1)``, with distance measured from the pixel's
-    centre (column + 0.5, row + 0.5) to the segment: a one-pixel soft edge (anti-aliasing).
+    centre (column + 0.5, row + 0.5) to the segment: a one-pixel soft edge (anti-aliasing). A segment
+    that leaves the box the ink can reach (the canvas and ``radius + 1`` around it) is clipped to that
+    box first (the same ink: a pixel is never nearer the part outside); coordinates beyond ``HUGE``
+    are measured in a scaled unit, so that no length overflows.
     """
     height, width = image.shape
     reach = radius + 1.0
+    low, high = (-reach, -reach), (width + reach, height + reach)
+    if not all(lo <= v <= hi for point in (p, q) for v, lo, hi in zip(point, low, high)):
+        clipped = _clip_to_box(p, q, low, high)
+        if clipped is None:
+            return  # the segment passes no pixel it could ink
+        p, q = clipped
     c0, c1 = int(max(0, np.floor(min(p[0], q[0]) - reach))), int(min(width, np.ceil(max(p[0], q[0]) + reach)))
     r0, r1 = int(max(0, np.floor(min(p[1], q[1]) - reach))), int(min(height, np.ceil(max(p[1], q[1]) + reach)))
     if c0 >= c1 or r0 >= r1:
         return  # entirely off the canvas
     xs = np.arange(c0, c1) + 0.5  # (w,)
     ys = np.arange(r0, r1)[:, None] + 0.5  # (h, 1)
+    e = _scale_exponent(max(abs(p[0]), abs(p[1]), abs(q[0]), abs(q[1])))  # 0 unless the line width is huge
+    if e:
+        p, q, xs, ys = (np.ldexp(a, -e) for a in (p, q, xs, ys))
     d = q - p
     length2 = float(d @ d)
     t = 0.0 if length2 == 0 else np.clip(((xs - p[0]) * d[0] + (ys - p[1]) * d[1]) / length2, 0, 1)  # (h, w)
     distance = np.hypot(xs - (p[0] + t * d[0]), ys - (p[1] + t * d[1]))  # (h, w)
+    if e:
+        with np.errstate(over="ignore"):
+            distance = np.ldexp(distance, e)  # inf where farther than any float: no ink there
     ink = np.clip(radius + 0.5 - distance, 0.0, 1.0)
     ink[ink < 1e-9] = 0.0  # rounding dust at the edge would widen the ink's box by a pixel
     np.maximum(image[r0:r1, c0:c1], ink, out=image[r0:r1, c0:c1])
@@ -104,32 +152,6 @@ def strokes_to_image(strokes, canvas_size, line_width=None):
     return image
 
 
-def has_ink(image):
-    """True if the image (H, W) has any pixel above 0."""
-    return bool(np.any(np.asarray(image) > 0))
-
-
-def area_resample_matrix(n_in, scale):
-    """(n_out, n_in) weights that average input pixels over each output pixel's footprint.
-
-    Output pixel i covers input interval [i * scale, (i + 1) * scale); n_out = ceil(n_in / scale).
-    Each weight is the overlap with input pixel j divided by scale (rows sum to 1, except where the
-    footprint runs past the input, which counts as background).
-    """
-    n_out = max(1, int(np.ceil(n_in / scale - 1e-9)))
-    lo = np.arange(n_out)[:, None] * scale  # (n_out, 1)
-    j = np.arange(n_in)[None, :]  # (1, n_in)
-    overlap = np.clip(np.minimum(lo + scale, j + 1) - np.maximum(lo, j), 0, None)  # (n_out, n_in)
-    return overlap / scale
-
-
-def center_of_mass(image):
-    """(row, column) of the centre of mass of image (H, W), pixel indices counted from 0."""
-    total = image.sum()
-    rows, cols = np.arange(image.shape[0]), np.arange(image.shape[1])
-    return float(image.sum(axis=1) @ rows / total), float(image.sum(axis=0) @ cols / total)
-
-
 def _checked_drawing(image):
     """image: (H, W) finite, non-negative floats -> float64."""
     image = as_float_array("image", image).astype(np.float64, copy=False)
@@ -139,6 +161,43 @@ def _checked_drawing(image):
         raise ValueError(f"image must be non-negative (background 0, ink bright), got a minimum of "
                          f"{image.min():.3g}")
     return image
+
+
+def has_ink(image):
+    """True if the image (H, W) of finite real numbers has any pixel above 0."""
+    image = as_float_array("image", image)
+    check_ndim("image", image, 2, "(H, W)")
+    check_finite("image", image)
+    return bool(np.any(image > 0))
+
+
+def area_resample_matrix(n_in, scale):
+    """(n_out, n_in) weights that average input pixels over each output pixel's footprint.
+
+    n_in: a positive int; scale: a finite number > 0, input pixels per output pixel.
+    Output pixel i covers input interval [i * scale, (i + 1) * scale); n_out = ceil(n_in / scale).
+    Each weight is the overlap with input pixel j divided by scale (rows sum to 1, except where the
+    footprint runs past the input, which counts as background).
+    """
+    n_in = check_positive_int("n_in", n_in)
+    scale = check_number("scale", scale, 0, low_open=True)
+    n_out = max(1, int(np.ceil(n_in / scale - 1e-9)))
+    lo = np.arange(n_out)[:, None] * scale  # (n_out, 1)
+    j = np.arange(n_in)[None, :]  # (1, n_in)
+    overlap = np.clip(np.minimum(lo + scale, j + 1) - np.maximum(lo, j), 0, None)  # (n_out, n_in)
+    return overlap / scale
+
+
+def center_of_mass(image):
+    """(row, column) of the centre of mass of image (H, W) (non-negative, with some ink), pixel indices
+    counted from 0. Huge values are scaled down first (exactly), so that their sum does not overflow."""
+    image = _checked_drawing(image)
+    if not has_ink(image):
+        raise ValueError(f"image of shape {image.shape} has no ink (all zero): it has no centre of mass")
+    image = np.ldexp(image, -_scale_exponent(image.max()))
+    total = image.sum()
+    rows, cols = np.arange(image.shape[0]), np.arange(image.shape[1])
+    return float(image.sum(axis=1) @ rows / total), float(image.sum(axis=0) @ cols / total)
 
 
 def scale_to_box(image):
@@ -152,6 +211,7 @@ def scale_to_box(image):
     rows = np.flatnonzero(image.any(axis=1))
     cols = np.flatnonzero(image.any(axis=0))
     crop = image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]  # (h, w): the ink's box
+    crop = np.ldexp(crop, -_scale_exponent(crop.max()))  # huge values scaled (exactly): no sum overflows
     scale = max(crop.shape) / BOX
     small = area_resample_matrix(crop.shape[0], scale) @ crop @ area_resample_matrix(crop.shape[1], scale).T
     return small / small.max()  # (<= 20, <= 20)

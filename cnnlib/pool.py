@@ -77,6 +77,17 @@ def _check_pool_input(x, size, stride):
     return x, size, stride, h_out, w_out
 
 
+def _mean(a, **kwargs):
+    """``a.mean(**kwargs)``, without overflow: the mean of finite numbers is finite, but their sum can pass the
+    largest float (3.4e38 in float32); then the mean is taken of ``a`` scaled by a power of two (exactly)."""
+    with np.errstate(over="ignore"):
+        out = a.mean(**kwargs)
+    if np.isfinite(out).all():
+        return out
+    e = int(np.frexp(np.max(np.abs(a)))[1])
+    return np.ldexp(np.ldexp(a, -e).mean(**kwargs), e)
+
+
 def _windows(x, size, stride):
     """Validate and return (x, stride, windows: (N, C, H', W', size, size) view)."""
     x, size, stride, _, _ = _check_pool_input(x, size, stride)
@@ -170,7 +181,7 @@ def avgpool2d_forward(x, size=2, stride=None):
     cache = AvgPoolCache(x.shape, x.dtype, size, stride).
     """
     x, size, stride, windows = _windows(x, size, stride)
-    return windows.mean(axis=(4, 5)), AvgPoolCache(x.shape, x.dtype, size, stride)
+    return _mean(windows, axis=(4, 5)), AvgPoolCache(x.shape, x.dtype, size, stride)
 
 
 def avgpool2d_backward(dout, cache):
@@ -200,7 +211,7 @@ def global_avgpool_forward(x):
     check_ndim("x", x, 4, "(N, C, H, W)")
     check_nonempty("x", x, "(x is (N, C, H, W))", from_axis=1)
     check_finite("x", x)
-    return x.mean(axis=(2, 3)), GlobalAvgPoolCache(x.shape, x.dtype)
+    return _mean(x, axis=(2, 3)), GlobalAvgPoolCache(x.shape, x.dtype)
 
 
 def global_avgpool_backward(dout, cache):
@@ -231,7 +242,7 @@ def pool_kernels_forward(maps, mode):
     if mode == "sum":
         out = maps.sum(axis=1, keepdims=True)  # (N, 1, H, W)
     elif mode == "mean":
-        out = maps.mean(axis=1, keepdims=True)  # (N, 1, H, W)
+        out = _mean(maps, axis=1, keepdims=True)  # (N, 1, H, W)
     else:
         argmax = maps.argmax(axis=1)[:, None]  # (N, 1, H, W)
         out = np.take_along_axis(maps, argmax, axis=1)  # (N, 1, H, W)
