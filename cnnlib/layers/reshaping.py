@@ -5,8 +5,16 @@ Neither has weights; backward gives the gradient back the input's shape.
 
 import numpy as np
 
-from cnnlib._checks import as_array, check_positive_int
+from cnnlib._checks import as_array, check_positive_int, check_shape
 from cnnlib.layers.base import Layer
+
+
+def _gradient_back(layer, dout):
+    """``dout`` (the gradient of the layer's last output) reshaped to the layer's last input."""
+    in_shape, out_shape = layer._need_cache()
+    dout = as_array("dout", dout)
+    check_shape(f"dout (the gradient of {type(layer).__name__}'s output)", dout, out_shape)
+    return dout.reshape(in_shape)
 
 
 class Flatten(Layer):
@@ -19,11 +27,13 @@ class Flatten(Layer):
         x = as_array("x", x)
         if x.ndim < 2:
             raise ValueError(f"Flatten expects a batch (N, ...) with at least 2 axes, got shape {x.shape}")
-        self._cache = x.shape
-        return x.reshape(x.shape[0], -1)  # (N, C*H*W)
+        out = x.reshape(x.shape[0], -1)  # (N, C*H*W)
+        self._cache = (x.shape, out.shape)
+        return out
 
     def backward(self, dout):
-        return np.reshape(dout, self._need_cache())  # (N, C, H, W)
+        """dout: (N, C*H*W), the output's shape -> (N, C, H, W), the input's."""
+        return _gradient_back(self, dout)
 
     def _output_bound(self, bound, training):
         return bound  # the same values, so the same knowledge
@@ -55,11 +65,13 @@ class Reshape(Layer):
         if per_sample != int(np.prod(self.shape)):
             raise ValueError(f"Reshape to {self.shape} needs {int(np.prod(self.shape))} values per sample, "
                              f"got x of shape {x.shape} ({per_sample} per sample)")
-        self._cache = x.shape
-        return x.reshape((x.shape[0],) + self.shape)  # (N, *shape)
+        out = x.reshape((x.shape[0],) + self.shape)  # (N, *shape)
+        self._cache = (x.shape, out.shape)
+        return out
 
     def backward(self, dout):
-        return np.reshape(dout, self._need_cache())  # the input's shape
+        """dout: (N, *shape), the output's shape -> the input's shape."""
+        return _gradient_back(self, dout)
 
     def _output_bound(self, bound, training):
         return bound  # the same values, so the same knowledge

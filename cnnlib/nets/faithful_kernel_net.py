@@ -19,7 +19,7 @@ one ``randint(2)`` dropout mask per batch from the same ``RandomState``, so with
 
 import numpy as np
 
-from cnnlib._checks import as_float_array, check_finite, check_float_dtype, check_positive_int, check_seed
+from cnnlib._checks import as_float_array, check_finite, check_float_dtype, check_positive_int, check_seed, check_shape
 from cnnlib.nets.kernel_net_weights import KERNEL_NUM_KERNELS, KERNEL_SEED, KERNEL_SIZE, initial_weights
 
 #: The slips of the seed's code that ``FaithfulKernelNet(fixes=...)`` can undo.
@@ -115,6 +115,9 @@ class FaithfulKernelNet:
         cols, mask, h = self._cache
         if mask is None:
             raise RuntimeError("FaithfulKernelNet.backward needs a forward pass with training=True")
+        dlogits = as_float_array("dlogits", dlogits)
+        check_shape("dlogits (one row of 10 per image of the last forward pass)", dlogits, (h.shape[0], 10))
+        check_finite("dlogits", dlogits)
         self.grads["w"] = h.T @ dlogits  # (hidden, 10)
         dpre = dlogits @ self.params["w"].T  # (N, hidden): dh, turned into dpre in place below
         if "derivative" in self.fixes:  # dh * (mask * 2) * (1 - t*t) with t = tanh(pre): through h = 2 * mask * t
