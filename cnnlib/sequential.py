@@ -19,20 +19,21 @@ one, ``cnnlib.nets.faithful_kernel_net.FaithfulKernelNet`` (the source notebooks
 hand-written kernel net) is another.
 
 ``save_weights`` writes to a temporary file in the same folder and renames it over the
-target only once it is complete (``os.replace``), so an interrupted save (Ctrl-C, a full
-disk, a killed kernel) leaves the previous file as it was. ``load_weights`` reads and checks
+target only once it is complete (``cnnlib.atomic_write``), so an interrupted save (Ctrl-C, a full
+disk, a killed kernel) leaves the previous file as it was; the temporary file a killed save
+leaves behind is removed by the next save or load of that name. ``load_weights`` reads and checks
 everything first (architecture, names, shapes, finite numbers) and changes ``net`` only when
 all of it fits.
 """
 
 import os
-import tempfile
 import zipfile
 import zlib
 
 import numpy as np
 
 from cnnlib._checks import check_index, check_sizes
+from cnnlib.atomic_write import remove_stale_temporaries, write_atomically
 from cnnlib.layers.base import forward_known, forward_through
 
 
@@ -182,6 +183,9 @@ def weights_path(path):
         path = os.fsdecode(path)
     if not path.strip():
         raise ValueError(f"path must name a file, got {path!r}")
+    if path.endswith(".npy"):
+        raise ValueError(f"path {path!r} names a .npy file, which holds one array (numpy.save), not a network's "
+                         f"weights; save_weights and load_weights use .npz files: pass {path[:-4]!r}")
     return path if path.endswith(".npz") else path + ".npz"
 
 
@@ -227,21 +231,8 @@ def save_weights(net, path):
                              f"diverge?); expected finite weights. Nothing was written to {path}")
     arrays = dict(params)
     arrays[_ARCH_KEY] = np.array(_architecture(net))
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:  # Ctrl-C included: remove the partial temporary file, keep the old one
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
+    remove_stale_temporaries(path)  # what earlier saves of this name, killed midway, left behind
+    return write_atomically(path, lambda f: np.savez(f, **arrays))
 
 
 def _read(path):
@@ -279,7 +270,11 @@ def load_weights(net, path):
     statistics) are part of "everything": a file without them does not load into a network with them.
     """
     params = network_state(net)
-    path = weights_path(path)
+    given, path = path, weights_path(path)
+    if not os.path.exists(path) and os.path.isfile(given):  # e.g. "w.pt": load_weights would read w.pt.npz
+        raise ValueError(f"cannot load weights from {os.fspath(given)}: it is not a .npz file, and {path} (the name "
+                         f"save_weights would have written) does not exist; expected a file from save_weights")
+    remove_stale_temporaries(path)
     saved, saved_arch = _read(path)
     hint = f"\nthe file was saved from:\n{saved_arch}\nthis network is:\n{_architecture(net)}"
     missing = [k for k in params if k not in saved]
