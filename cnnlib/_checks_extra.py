@@ -52,7 +52,7 @@ def check_int_labels(name, y):
 def check_texts(name, texts, count, per):
     """Return ``texts`` (a list, tuple or 1-D array of ``count`` entries, one ``per`` thing, e.g. "image")
     as a list of str."""
-    if isinstance(texts, (str, bytes)) or not isinstance(texts, (list, tuple, np.ndarray)) or np.ndim(texts) != 1:
+    if not isinstance(texts, (list, tuple, np.ndarray)) or (isinstance(texts, np.ndarray) and texts.ndim != 1):
         raise ValueError(f"{name} must be a list of {count} entries, one per {per}, got "
                          f"{type(texts).__name__} {texts!r:.60}")
     if len(texts) != count:

@@ -7,7 +7,7 @@
 
 import numpy as np
 
-from cnnlib._checks import check_labels, check_positive_int
+from cnnlib._checks import as_array, check_labels, check_positive_int
 from cnnlib._checks_extra import check_int_labels
 
 
@@ -34,7 +34,7 @@ def confusion_matrix(y_true, y_pred, num_classes=10):
 
 def per_class_accuracy(cm):
     """cm: (C, C) confusion matrix -> (C,) fraction of each true class predicted correctly (NaN: class absent)."""
-    cm = np.asarray(cm)
+    cm = as_array("cm", cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
         raise ValueError(f"cm must be a square (C, C) confusion matrix, got shape {cm.shape}")
     totals = cm.sum(axis=1)

@@ -17,6 +17,7 @@ kept as constants beside its builder (``LENET_LR``, ``FAIR_DENSE_LR``, ``FAIR_DE
 
 import numpy as np
 
+from cnnlib._checks import check_batch
 from cnnlib.early_stopping import fit_early_stopping
 from cnnlib.optimizers import Momentum
 from cnnlib.splits import stratified_split
@@ -63,7 +64,10 @@ AUGMENT_MAX_SHIFT = 3
 def recipe_split(x, y):
     """(x_fit, y_fit, x_val, y_val): the stratified, seeded split of the training images that the
     recipe learns from (80 %) and chooses with (20 %). x: (N, ...), y: (N,) labels."""
+    x = check_batch("x", x)
     fit_idx, val_idx = stratified_split(y, val_fraction=RECIPE_VAL_FRACTION, rng=RECIPE_SPLIT_SEED)
+    if len(x) != len(y):
+        raise ValueError(f"x and y must hold the same number of samples, got {len(x)} images and {len(y)} labels")
     return x[fit_idx], y[fit_idx], x[val_idx], y[val_idx]
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from cnnlib._checks import as_float_array, check_finite, check_ndim, check_positive_int, check_shape
+from cnnlib._checks import as_array, as_float_array, check_finite, check_ndim, check_positive_int, check_shape
 from cnnlib._checks_extra import check_int_labels, check_texts
 from cnnlib.plotting.style import (
     DIVERGING,
@@ -34,7 +34,7 @@ def plot_confusion_matrix(cm, title=None, class_names=None, fig=None):
     The colours show the off-diagonal counts only (the mistakes), so that a handful of
     confusions is not washed out by the hundreds of correct answers on the diagonal.
     """
-    cm = np.asarray(cm)
+    cm = as_array("cm", cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
         raise ValueError(f"cm must be a square (C, C) array of counts, got shape {cm.shape}")
     n = cm.shape[0]
