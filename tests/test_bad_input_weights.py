@@ -3,7 +3,9 @@
 Generated cases: every truncation point of a real weights file, every kind of foreign file,
 every parameter made wrong in turn (shape, dtype, NaN, inf, missing, extra), paths that cannot
 be written. A save killed with SIGKILL halfway through writing, and saves interrupted by
-Ctrl-C or a full disk, leave the previous file loadable and unchanged.
+Ctrl-C or a full disk, leave the previous file loadable and unchanged; the temporary file a
+killed save leaves is removed by the next save or load of that name (for one or several killed
+saves), but never while another living process is still writing it.
 """
 
 import io
@@ -215,8 +217,8 @@ def test_a_save_interrupted_halfway_keeps_the_old_file(saved, monkeypatch, error
     assert_unchanged(net, params_of(small_net(1)))
 
 
-def test_a_save_killed_mid_write_keeps_the_old_file(saved):
-    path, good = saved
+def _hung_save(path):
+    """A child process that saves a network to ``path``, writes half the file and hangs; returns it once it hangs."""
     child = textwrap.dedent(f"""
         import io, sys, time
         import numpy as np
@@ -238,14 +240,66 @@ def test_a_save_killed_mid_write_keeps_the_old_file(saved):
     proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         assert proc.stdout.readline().strip() == "half written"
-        proc.send_signal(signal.SIGKILL)
-        assert proc.wait(timeout=30) == -signal.SIGKILL
+    except BaseException:
+        proc.kill()
+        raise
+    return proc
+
+
+def _kill(proc):
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+    proc.stdout.close()
+
+
+def _temporaries(path):
+    folder, base = os.path.split(path)
+    return sorted(name for name in os.listdir(folder) if name.startswith(f".{base}.") and name.endswith(".tmp"))
+
+
+def test_a_save_killed_mid_write_keeps_the_old_file(saved):
+    path, good = saved
+    proc = _hung_save(path)
+    try:
+        _kill(proc)
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.stdout.close()
     with open(path, "rb") as f:
         assert f.read() == good  # the killed save never touched the previous file
     net = small_net(3)
     load_weights(net, path)
     assert_unchanged(net, params_of(small_net(1)))
+
+
+@pytest.mark.parametrize("next_call", ["save", "load"])
+@pytest.mark.parametrize("killed", [1, 3])
+def test_the_next_save_or_load_removes_what_killed_saves_left(saved, next_call, killed):
+    path, good = saved
+    for _ in range(killed):
+        _kill(_hung_save(path))
+        # what a killed process cannot clean up itself; each new save removed the one killed before it
+        assert len(_temporaries(path)) == 1
+    if next_call == "save":
+        save_weights(small_net(4), path)
+    else:
+        load_weights(small_net(3), path)
+    assert _temporaries(path) == []
+    assert sorted(os.listdir(os.path.dirname(path))) == [os.path.basename(path)]
+
+
+def test_a_save_still_being_written_by_another_process_is_left_alone(saved):
+    path, good = saved
+    proc = _hung_save(path)  # alive, holding its half-written temporary file
+    try:
+        writing = _temporaries(path)
+        assert len(writing) == 1
+        save_weights(small_net(4), path)  # this process saves and loads the same name meanwhile
+        net = small_net(3)
+        load_weights(net, path)
+        assert_unchanged(net, params_of(small_net(4)))
+        assert _temporaries(path) == writing  # the other save's file is still there, untouched
+    finally:
+        _kill(proc)
+    load_weights(small_net(3), path)
+    assert _temporaries(path) == []  # once its writer is gone, it is removed
