@@ -36,8 +36,10 @@ from typing import NamedTuple
 import numpy as np
 
 from cnnlib._checks import as_float_array, check_finite, check_nonempty, check_number, check_shape
+from cnnlib.caches import cache_of, check_cache
 
 
+@cache_of("batchnorm_forward", "batchnorm_forward_naive")
 class BatchNormCache(NamedTuple):
     """What the backward pass needs: the input, x_hat, the statistics used, 1/sqrt(var + eps), gamma, the mode."""
 
@@ -117,10 +119,12 @@ def batchnorm_forward(x, gamma, beta, *, mean=None, var=None, eps=1e-5):
     return out.astype(dtype, copy=False), BatchNormCache(x, x_hat, mean, var, inv_std, gamma, beta, training)
 
 
-def _check_dout(dout, cache):
+def _check_dout(backward, dout, cache):
+    """The cache (checked first, see ``cnnlib.caches``) and dout: x's shape."""
+    cache = check_cache(backward, cache, BatchNormCache)
     dout = as_float_array("dout", dout)
     check_shape("dout", dout, cache.x.shape)
-    return dout
+    return dout, cache
 
 
 def batchnorm_backward(dout, cache):
@@ -130,7 +134,7 @@ def batchnorm_backward(dout, cache):
     each in the dtype of its input. In training mode dx includes the paths through the batch's
     mean and variance; in test mode they are constants and dx = dout * gamma / sqrt(var + eps).
     """
-    dout = _check_dout(dout, cache)
+    dout, cache = _check_dout("batchnorm_backward", dout, cache)
     x, x_hat, inv_std, gamma = cache.x, cache.x_hat, cache.inv_std, cache.gamma
     axes = _channel_axes(x)
     dbeta = dout.sum(axis=axes)  # (C,)
@@ -182,7 +186,7 @@ def batchnorm_backward_naive(dout, cache):
     local derivative times the gradient arriving from above (a node read twice gets both).
     Same signature and result as ``batchnorm_backward``.
     """
-    dout = _check_dout(dout, cache)
+    dout, cache = _check_dout("batchnorm_backward_naive", dout, cache)
     x, gamma = cache.x, cache.gamma
     dx = np.zeros(x.shape, dtype=np.float64)
     dgamma, dbeta = np.zeros(x.shape[1]), np.zeros(x.shape[1])

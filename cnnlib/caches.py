@@ -35,8 +35,10 @@ The convention, for every forward/backward pair of ``cnnlib`` (follow it for a n
 
 Covered: conv2d_backward(_naive) (ConvCache), maxpool2d_backward (MaxPoolCache),
 avgpool2d_backward (AvgPoolCache), global_avgpool_backward (GlobalAvgPoolCache),
-pool_kernels_backward (PoolKernelsCache), dense_backward (DenseCache); tanh_backward,
-sigmoid_backward, relu_backward, softmax_backward, dropout_backward (array caches).
+pool_kernels_backward (PoolKernelsCache), dense_backward (DenseCache), batchnorm_backward(_naive)
+(BatchNormCache); tanh_backward, sigmoid_backward, relu_backward, softmax_backward, dropout_backward
+(array caches). Layers without a functional pair (``ResidualBlock``: its parts' caches) check
+``dout`` in their ``backward`` and refuse a backward before any forward (``Layer._need_cache``).
 """
 
 import typing

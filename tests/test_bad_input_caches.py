@@ -27,6 +27,7 @@ from cnnlib.activations import (
     tanh_backward,
     tanh_forward,
 )
+from cnnlib.batchnorm import batchnorm_backward, batchnorm_backward_naive, batchnorm_forward
 from cnnlib.conv import conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_forward_naive
 from cnnlib.dense import dense_backward, dense_forward
 from cnnlib.dropout import dropout_backward, dropout_forward
@@ -56,13 +57,15 @@ FAMILIES = {
     "pool_kernels": ("pool_kernels_forward", pool_kernels_forward(X, "max"), (pool_kernels_backward,)),
     "dense": ("dense_forward", dense_forward(RNG.standard_normal((2, 5)), RNG.standard_normal((5, 3)), None),
               (dense_backward,)),
+    "batchnorm": ("batchnorm_forward", batchnorm_forward(X, RNG.standard_normal(3), RNG.standard_normal(3)),
+                  (batchnorm_backward, batchnorm_backward_naive)),
     "tanh": ("tanh_forward", tanh_forward(X), (tanh_backward,)),
     "sigmoid": ("sigmoid_forward", sigmoid_forward(X), (sigmoid_backward,)),
     "relu": ("relu_forward", relu_forward(X), (relu_backward,)),
     "softmax": ("softmax_forward", softmax_forward(RNG.standard_normal((2, 4))), (softmax_backward,)),
     "dropout": ("dropout_forward", dropout_forward(X, 0.5, np.random.default_rng(1)), (dropout_backward,)),
 }
-NAMED = {"conv", "maxpool", "avgpool", "global_avgpool", "pool_kernels", "dense"}  # the rest keep an array
+NAMED = {"conv", "maxpool", "avgpool", "global_avgpool", "pool_kernels", "dense", "batchnorm"}  # the rest keep an array
 # What each backward says it needs.
 NEEDS = {"conv": r"the cache that conv2d_forward or conv2d_forward_naive returned \(a ConvCache\)",
          "maxpool": r"the cache that maxpool2d_forward returned \(a MaxPoolCache\)",
@@ -70,13 +73,16 @@ NEEDS = {"conv": r"the cache that conv2d_forward or conv2d_forward_naive returne
          "global_avgpool": r"the cache that global_avgpool_forward returned \(a GlobalAvgPoolCache\)",
          "pool_kernels": r"the cache that pool_kernels_forward returned \(a PoolKernelsCache\)",
          "dense": r"the cache that dense_forward returned \(a DenseCache\)",
+         "batchnorm": r"the cache that batchnorm_forward or batchnorm_forward_naive returned \(a BatchNormCache\)",
          "tanh": r"the array that tanh_forward returned as its cache \(its output\)",
          "sigmoid": r"the array that sigmoid_forward returned as its cache \(its output\)",
          "relu": r"the array that relu_forward returned as its cache \(its input x\)",
          "softmax": r"the array that softmax_forward returned as its cache \(the probabilities\)",
          "dropout": r"the array that dropout_forward returned as its cache \(the mask, or None\)"}
 CACHE_NAMES = {"conv": "ConvCache", "maxpool": "MaxPoolCache", "avgpool": "AvgPoolCache",
-               "global_avgpool": "GlobalAvgPoolCache", "pool_kernels": "PoolKernelsCache", "dense": "DenseCache"}
+               "global_avgpool": "GlobalAvgPoolCache", "pool_kernels": "PoolKernelsCache", "dense": "DenseCache",
+               "batchnorm": "BatchNormCache"}
+TWINS = {"conv": " or conv2d_forward_naive", "batchnorm": " or batchnorm_forward_naive"}  # forwards with a twin
 
 
 def _dout(family):
@@ -88,7 +94,7 @@ def foreign_cache_cases():
     for family, (_, _, backwards) in FAMILIES.items():
         for other in sorted(NAMED - {family}):
             forward_name, (_, cache), _ = FAMILIES[other]
-            got = rf"got the cache of {forward_name}{'' if other != 'conv' else ' or conv2d_forward_naive'} " \
+            got = rf"got the cache of {forward_name}{TWINS.get(other, '')} " \
                   rf"\(an? {CACHE_NAMES[other]}\)"
             for backward in backwards:
                 yield pytest.param(backward, _dout(family), cache, rf"{backward.__name__} needs {NEEDS[family]}.*{got}",
@@ -158,6 +164,8 @@ def test_both_conv_twins_build_the_same_named_cache():
     ("avgpool", 2, True, r"size is a bool True \(expected an int\)"),
     ("pool_kernels", 0, 3, r"mode is an int 3 \(expected a str\)"),
     ("dense", 0, None, r"x is None \(expected an array\)"),
+    ("batchnorm", 7, 1, r"training is an int 1 \(expected a bool\)"),
+    ("batchnorm", 4, None, r"inv_std is None \(expected an array\)"),
 ])
 def test_a_hand_built_tuple_names_the_field_that_does_not_fit(family, field, value, expected):
     _, (_, cache), backwards = FAMILIES[family]
@@ -223,7 +231,7 @@ def _library_backwards():
 
 def test_every_backward_of_the_library_refuses_a_foreign_cache_by_name():
     backwards = _library_backwards()
-    assert len(backwards) >= 12  # conv x2, four poolings, dense, tanh, sigmoid, relu, softmax, dropout
+    assert len(backwards) >= 14  # conv x2, four poolings, dense, tanh, sigmoid, relu, softmax, dropout, batchnorm x2
     foreign = FAMILIES["maxpool"][1][1], FAMILIES["dense"][1][1]  # no backward takes both
     for qualified, backward in backwards.items():
         for cache in foreign:
