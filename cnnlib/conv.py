@@ -32,6 +32,7 @@ from cnnlib._checks import (
     as_array,
     as_float_array,
     check_bias,
+    check_choice,
     check_finite,
     check_kernel_size,
     check_ndim,
@@ -124,10 +125,11 @@ def _check_conv_inputs(x, w, b, stride, padding):
     return x, w, b, stride, padding, (h_out, w_out)
 
 
-def _check_dout(backward, dout, cache):
-    """Check ``cache`` (a ``ConvCache``) for the function ``backward`` and ``dout`` against the forward pass
-    that produced it (its sizes were checked there); return both."""
+def _check_dout(backward, dout, cache, need_dx):
+    """Check ``cache`` (a ``ConvCache``) for the function ``backward``, ``dout`` against the forward pass
+    that produced it (its sizes were checked there) and the flag ``need_dx``; return dout and the cache."""
     cache = check_cache(backward, cache, ConvCache)
+    check_choice("need_dx", need_dx, (True, False))
     x, w, b, stride, padding = cache
     h_out = (x.shape[2] + 2 * padding - w.shape[2]) // stride + 1
     w_out = (x.shape[3] + 2 * padding - w.shape[3]) // stride + 1
@@ -170,7 +172,7 @@ def conv2d_backward(dout, cache, need_dx=True):
     dcols = w.T (C*KH*KW, K) @ dout is each window's gradient, and col2im adds each of its
     entries onto the input position it came from, so overlapping windows add up.
     """
-    dout, cache = _check_dout("conv2d_backward", dout, cache)
+    dout, cache = _check_dout("conv2d_backward", dout, cache, need_dx)
     x, w, b, stride, padding = cache
     dtype = np.result_type(x, w)
     k = w.shape[0]
@@ -223,7 +225,7 @@ def conv2d_backward_naive(dout, cache, need_dx=True):
     Returns dx: (N, C, H, W), dw: (K, C, KH, KW), db: (K,) or None;
     need_dx=False: dx is None (not computed), as in ``conv2d_backward``.
     """
-    dout, cache = _check_dout("conv2d_backward_naive", dout, cache)
+    dout, cache = _check_dout("conv2d_backward_naive", dout, cache, need_dx)
     x, w, b, stride, padding = cache
     n_images, k_kernels, h_out, w_out = dout.shape
     kh, kw = w.shape[2], w.shape[3]

@@ -26,7 +26,7 @@ import numpy as np
 
 from cnnlib._checks import check_number, check_positive_int
 from cnnlib.errors import NonFiniteError
-from cnnlib.optimizers import SGD
+from cnnlib.optimizers import SGD, check_trainable
 from cnnlib.schedules import ExponentialRange
 from cnnlib.train import fit
 
@@ -60,10 +60,13 @@ def find_lr(net, x, y, *, start_lr=1e-4, end_lr=10.0, num_steps=200, batch_size=
     the smoothed loss exceeds ``diverge_factor`` times its lowest value (not before ``min_steps``).
     """
     num_steps = check_positive_int("num_steps", num_steps)
-    schedule = ExponentialRange(start_lr, end_lr, num_steps)  # checks 0 < start_lr < end_lr
+    start_lr = check_number("start_lr", start_lr, 0, low_open=True)
+    end_lr = check_number("end_lr", end_lr, start_lr, low_open=True)
+    schedule = ExponentialRange(start_lr, end_lr, num_steps)
     diverge_factor = check_number("diverge_factor", diverge_factor, 1, low_open=True)
     min_steps = check_positive_int("min_steps", min_steps)
     smoothing = check_number("smoothing", smoothing, 0, 1, high_open=True)
+    check_trainable(net, "find_lr")  # after the settings, as in fit; before a copy of what may be no network
     work = copy.deepcopy(net)
     optimizer = SGD(start_lr) if optimizer is None else copy.deepcopy(optimizer)
     steps_per_epoch = -(-len(y) // check_positive_int("batch_size", batch_size))

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from cnnlib._checks import check_nonnegative_int, check_number, check_positive_int
+from cnnlib._checks import check_callable, check_nonnegative_int, check_number, check_positive_int
 
 
 def _check_step(step):
@@ -122,7 +122,13 @@ class ExponentialRange:
         return f"ExponentialRange(start={self.start:g}, end={self.end:g}, num_steps={self.num_steps})"
 
 
+def scheduled_lr(schedule, step):
+    """``schedule(step)``, checked: a finite number > 0 (anything else is named with its step)."""
+    return check_number(f"the schedule's learning rate at step {step}", schedule(step), 0, low_open=True)
+
+
 def values(schedule, num_steps):
     """The rates of steps 0 .. num_steps - 1 as a float array (num_steps,)."""
+    check_callable("schedule", schedule, "taking the step number and returning a learning rate", 1)
     num_steps = check_positive_int("num_steps", num_steps)
-    return np.array([schedule(step) for step in range(num_steps)], dtype=np.float64)
+    return np.array([scheduled_lr(schedule, step) for step in range(num_steps)], dtype=np.float64)

@@ -32,7 +32,7 @@ import zlib
 
 import numpy as np
 
-from cnnlib._checks import check_index, check_sizes
+from cnnlib._checks import check_choice, check_index, check_sizes
 from cnnlib.atomic_write import remove_stale_temporaries, write_atomically
 from cnnlib.layers.base import forward_known, forward_through
 
@@ -61,6 +61,7 @@ class Sequential:
         A layer whose input is known to hold no NaN or inf (e.g. Tanh's output, |values| <= 1) does not
         check it again; the first layer checks ``x``.
         """
+        check_choice("training", training, (True, False))  # "no" would be true: dropout on, batch statistics
         bound = None  # nothing is known about x yet (see forward_known)
         for layer in self.layers:
             x, bound = forward_known(layer, x, training, bound)

@@ -18,18 +18,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnnlib._checks import (
-    as_generator,
-    check_callable,
-    check_choice,
-    check_network,
-    check_number,
-    check_positive_int,
-    check_samples,
-)
+from cnnlib._checks import as_generator, check_callable, check_choice, check_network, check_positive_int, check_samples
 from cnnlib.evaluate import count_correct, float_dtype, loss_and_accuracy, loss_function
 from cnnlib.optimizers import SGD, check_trainable
 from cnnlib.progress import make_progress, resolve_progress
+from cnnlib.schedules import scheduled_lr
 
 
 @dataclass
@@ -151,12 +144,6 @@ def _checked_schedule(schedule, optimizer):
     return schedule
 
 
-def _scheduled_lr(schedule, step):
-    """``schedule(step)``, checked: a finite number > 0."""
-    lr = schedule(step)
-    return check_number(f"the schedule's learning rate at step {step}", lr, 0, low_open=True)
-
-
 def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax_cross_entropy", shuffle=True,
         rng=None, drop_last=False, test=None, record_every=None, callback=None, progress="auto", num_classes=10,
         augment=None, schedule=None):
@@ -228,7 +215,7 @@ def fit(net, x, y, *, num_epochs=1, batch_size=32, optimizer=None, loss="softmax
                 value, dout = loss_fn(out, ts[sl])
                 net.backward(dout)
                 if schedule is not None:
-                    optimizer.lr = _scheduled_lr(schedule, step)
+                    optimizer.lr = scheduled_lr(schedule, step)
                 optimizer.step(net)
                 step += 1
                 run_loss += value * out.shape[0]

@@ -18,6 +18,7 @@ from cnnlib.dropout import dropout_forward
 from cnnlib.evaluate import predict
 from cnnlib.layers import AvgPool2D, Conv2D, Dense, Flatten, MaxPool2D, ReLU
 from cnnlib.losses import softmax_cross_entropy
+from cnnlib.lr_finder import find_lr
 from cnnlib.metrics import per_class_accuracy
 from cnnlib.nets.gap_net import build_gap_net
 from cnnlib.nets.lenet import build_lenet
@@ -26,8 +27,10 @@ from cnnlib.optimizers import SGD, Adam, Momentum
 from cnnlib.plotting import plot_confusion_matrix, plot_digits, plot_training_curves
 from cnnlib.pool import pool_kernels_forward
 from cnnlib.receptive_field import input_gradient, receptive_field_map, receptive_field_sizes
+from cnnlib.schedules import CosineDecay, ExponentialRange, OneCycle, StepDecay, values
 from cnnlib.sequential import Sequential, load_weights, save_weights
 from cnnlib.splits import stratified_split
+from cnnlib.train import fit
 
 
 def _r(v):
@@ -40,8 +43,8 @@ NOT_NUMBERS = [None, "0.1", [0.1], (), object(), np.zeros(2), 1j]
 
 
 def _cases(table):
-    for name, call, values, expected in table:
-        for v in values:
+    for name, call, given, expected in table:
+        for v in given:
             yield pytest.param(call, v, expected(v) if callable(expected) else expected, id=f"{name}={v!r:.30}")
 
 
@@ -105,6 +108,25 @@ TABLE = [
      r"labels y must be an array \(equal-length rows\)"),
     ("prepare_images x", lambda v: prepare_images(v), [[[1, 2], [3]], [np.zeros((2, 2)), np.zeros(3)]],
      r"images x must be an array \(equal-length rows\)"),
+    ("StepDecay lr", lambda v: StepDecay(v, 5), NOT_NUMBERS, lambda v: rf"lr must be a finite number > 0, got {_r(v)}"),
+    ("CosineDecay lr", lambda v: CosineDecay(v, 5), NOT_NUMBERS,
+     lambda v: rf"lr must be a finite number > 0, got {_r(v)}"),
+    ("OneCycle max_lr", lambda v: OneCycle(v, 5), NOT_NUMBERS,
+     lambda v: rf"max_lr must be a finite number > 0, got {_r(v)}"),
+    ("ExponentialRange start", lambda v: ExponentialRange(v, 1.0, 5), NOT_NUMBERS,
+     lambda v: rf"start must be a finite number > 0, got {_r(v)}"),
+    ("find_lr start_lr", lambda v: find_lr(NET, X, [0, 1], start_lr=v), NOT_NUMBERS,
+     lambda v: rf"start_lr must be a finite number > 0, got {_r(v)}"),
+    ("find_lr start_lr above end_lr", lambda v: find_lr(NET, X, [0, 1], start_lr=v), [20.0, 10],
+     lambda v: rf"end_lr must be a finite number > {v:g}(\.0)?, got 10(\.0)?"),
+    ("find_lr end_lr", lambda v: find_lr(NET, X, [0, 1], end_lr=v), NOT_NUMBERS + [1e-5],
+     lambda v: rf"end_lr must be a finite number > 0\.0001, got {_r(v)}"),
+    ("fit schedule", lambda v: fit(NET, X, [0, 1], optimizer=SGD(0.1), schedule=v, progress=None),
+     ["cosine", 0.1, StepDecay], r"schedule must be a callable taking the step number and returning a learning rate"),
+    ("values schedule", lambda v: values(v, 3), ["cosine", 0.1, None],
+     r"schedule must be a callable taking the step number and returning a learning rate"),
+    ("values of a schedule's non-rates", lambda v: values(lambda step: v, 3), ["a", None, -1.0, np.nan, [0.1]],
+     lambda v: rf"the schedule's learning rate at step 0 must be a finite number > 0, got {_r(v)}"),
 ]
 
 

@@ -14,12 +14,16 @@ import numpy as np
 import pytest
 
 from cnnlib.augment import unfilled_region
+from cnnlib.conv import conv2d_backward, conv2d_backward_naive, conv2d_forward
 from cnnlib.data import prepare_images, to_float
+from cnnlib.dropout import dropout_forward
 from cnnlib.early_stopping import fit_early_stopping
 from cnnlib.handwriting import area_resample_matrix, center_of_mass
-from cnnlib.layers import Conv2D, Dropout, Flatten, MaxPool2D, ReLU, Tanh
+from cnnlib.layers import BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Tanh
 from cnnlib.losses import one_hot
+from cnnlib.lr_finder import find_lr
 from cnnlib.metrics import misclassified
+from cnnlib.nets.deep_net import build_deep_net
 from cnnlib.nets.fair_dense_net import build_fair_dense_net
 from cnnlib.nets.gap_net import build_gap_net
 from cnnlib.nets.lenet import build_lenet
@@ -27,6 +31,7 @@ from cnnlib.nets.recipe import train_with_recipe
 from cnnlib.optimizers import SGD, Adam, Momentum
 from cnnlib.plotting import plot_misclassified
 from cnnlib.receptive_field import input_gradient, receptive_field_map
+from cnnlib.schedules import StepDecay
 from cnnlib.sequential import Sequential
 from cnnlib.splits import stratified_split
 from cnnlib.train import fit
@@ -91,13 +96,16 @@ def _step(optimizer):
 TRAINERS = {"SGD.step": _step(SGD(0.1)), "Momentum.step": _step(Momentum(0.1)), "Adam.step": _step(Adam()),
             "fit": lambda net: fit(net, X, Y, num_epochs=1, progress=None),
             "fit_early_stopping": lambda net: fit_early_stopping(net, X, Y, X, Y, max_epochs=1, progress=None),
-            "train_with_recipe": lambda net: train_with_recipe(net, X, Y, X, Y, lr=0.1, rng=0, max_epochs=1)}
+            "train_with_recipe": lambda net: train_with_recipe(net, X, Y, X, Y, lr=0.1, rng=0, max_epochs=1),
+            "fit with a schedule": lambda net: fit(net, X, Y, optimizer=SGD(0.1), schedule=StepDecay(0.1, 2),
+                                                   progress=None),
+            "find_lr": lambda net: find_lr(net, X, Y, num_steps=5, batch_size=2)}
 
 
 @pytest.mark.parametrize("net_name", sorted(PARAMETERLESS))
 @pytest.mark.parametrize("trainer", sorted(TRAINERS))
 def test_a_network_with_nothing_to_train_is_refused(trainer, net_name):
-    who = trainer if trainer.endswith(".step") else "fit"  # fit_early_stopping and the recipe train with fit
+    who = trainer if trainer.endswith(".step") or trainer == "find_lr" else "fit"  # the others train with fit
     with pytest.raises(ValueError, match=rf"{re.escape(who)} needs a network with parameters to train, got "
                                          rf"Sequential with none \(named_parameters\(\) is empty"):
         TRAINERS[trainer](PARAMETERLESS[net_name]())
@@ -198,6 +206,31 @@ REALS_NOT_BOOLS = [("Momentum lr", lambda v: Momentum(v), r"learning rate lr mus
 @pytest.mark.parametrize("name, call, expected", REALS_NOT_BOOLS, ids=[t[0] for t in REALS_NOT_BOOLS])
 def test_bools_none_and_empty_lists_are_not_numbers(name, call, value, expected):
     with pytest.raises(ValueError, match=rf"{expected}, got {_r(value)}"):
+        call(value)
+
+
+# --------------------------------------------------------------------------- text where a flag is meant
+
+_CONV_OUT, _CONV_CACHE = conv2d_forward(X, np.ones((2, 1, 3, 3)), None)
+FLAGS = [("Sequential.forward training", lambda v: Sequential([Flatten()]).forward(X, training=v), "training"),
+         ("BatchNorm2D.forward training", lambda v: BatchNorm2D(1).forward(X, training=v), "training"),
+         ("dropout_forward training", lambda v: dropout_forward(X, 0.5, 0, training=v), "training"),
+         ("build_deep_net batch_norm", lambda v: build_deep_net(batch_norm=v), "batch_norm"),
+         ("Conv2D input_grad", lambda v: Conv2D(1, 2, 3, input_grad=v), "input_grad"),
+         ("conv2d_backward need_dx", lambda v: conv2d_backward(np.ones_like(_CONV_OUT), _CONV_CACHE, need_dx=v),
+          "need_dx"),
+         ("conv2d_backward_naive need_dx",
+          lambda v: conv2d_backward_naive(np.ones_like(_CONV_OUT), _CONV_CACHE, need_dx=v), "need_dx"),
+         ("Dense bias", lambda v: Dense(3, 2, bias=v), "bias"),
+         ("fit shuffle", lambda v: fit(Sequential([Flatten(), Dense(36, 2)]), X, Y, shuffle=v, progress=None),
+          "shuffle")]
+
+
+@pytest.mark.parametrize("value", ["no", "False", None, 2, 0.5, [True]], ids=repr)
+@pytest.mark.parametrize("name, call, argument", FLAGS, ids=[t[0] for t in FLAGS])
+def test_text_and_other_numbers_are_not_flags(name, call, argument, value):
+    """'no' is true to Python: training='no' would train, batch_norm='no' would insert batch norm."""
+    with pytest.raises(ValueError, match=rf"{argument} must be one of True, False, got {_r(value)}"):
         call(value)
 
 

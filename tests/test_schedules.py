@@ -122,7 +122,7 @@ def test_a_gentle_sweep_runs_to_the_end():
     x, y = toy(n=64)
     result = find_lr(toy_net(), x, y, start_lr=1e-4, end_lr=1e-2, num_steps=20, batch_size=16, rng=0)
     assert not result.diverged and len(result.lr) == 20 and math.isclose(result.lr[-1], 1e-2)
-    with pytest.raises(ValueError, match=r"end must be a finite number > 0.1"):
+    with pytest.raises(ValueError, match=r"end_lr must be a finite number > 0.1, got 0.01"):
         find_lr(toy_net(), x, y, start_lr=0.1, end_lr=0.01)
 
 

@@ -68,6 +68,7 @@ class Conv2D(Layer):
     def __init__(self, in_channels, out_channels, kernel_size, *, stride=1, padding=0, bias="kernel",
                  input_shape=None, rng=None, dtype=np.float32, input_grad=True, init="glorot_uniform"):
         super().__init__()
+        check_choice("input_grad", input_grad, (True, False))
         self.input_grad = bool(input_grad)
         self.in_channels = check_positive_int("in_channels", in_channels)
         self.out_channels = check_positive_int("out_channels", out_channels)

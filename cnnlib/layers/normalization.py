@@ -23,7 +23,7 @@ short runs: after 50 steps a momentum of 0.99 would still remember 60 % of the s
 
 import numpy as np
 
-from cnnlib._checks import as_array, check_float_dtype, check_number, check_positive_int
+from cnnlib._checks import as_array, check_choice, check_float_dtype, check_number, check_positive_int
 from cnnlib.batchnorm import batchnorm_backward, batchnorm_forward
 from cnnlib.layers.base import Layer
 
@@ -47,6 +47,7 @@ class _BatchNorm(Layer):
     def forward(self, x, training=False):
         """x: (N, C) or (N, C, H, W) as the subclass says -> out: x's shape."""
         x = as_array("x", x)
+        check_choice("training", training, (True, False))
         if x.ndim != self.ndim:
             raise ValueError(f"{type(self).__name__} expects {self.layout}, got x of shape {x.shape} ({x.ndim}-D)"
                              + ("; use BatchNorm2D for conv maps" if self.ndim == 2 else

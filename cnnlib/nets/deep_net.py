@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnlib._checks import as_generator, check_float_dtype, check_number, check_positive_int, check_seed
+from cnnlib._checks import as_generator, check_choice, check_float_dtype, check_number, check_positive_int, check_seed
 from cnnlib.errors import NonFiniteError
 from cnnlib.evaluate import evaluate
 from cnnlib.layers import BatchNorm2D, Conv2D, Dense, Flatten, ReLU
@@ -51,6 +51,7 @@ def build_deep_net(init="he_normal", *, batch_norm=False, depth=DEEP_DEPTH, chan
     batch_norm: a BatchNorm2D after every convolution; depth >= 2 convolutions, the first two with
     stride 2; channels: kernels per convolution; rng: Generator or int seed.
     """
+    check_choice("batch_norm", batch_norm, (True, False))
     depth = check_positive_int("depth", depth)
     if depth < 2:
         raise ValueError(f"depth must be at least 2 (two stride-2 convolutions bring 28x28 to 7x7), got {depth}")
