@@ -11,6 +11,7 @@ saves), but never while another living process is still writing it.
 import io
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
@@ -215,6 +216,44 @@ def test_a_save_interrupted_halfway_keeps_the_old_file(saved, monkeypatch, error
     net = small_net(3)
     load_weights(net, path)
     assert_unchanged(net, params_of(small_net(1)))
+
+
+@pytest.mark.parametrize("error, why", [(OSError(28, "No space left on device"), "the disk is full"),
+                                        (OSError(27, "File too large"), "a quota or file-size limit"),
+                                        (OSError(5, "Input/output error"), None)], ids=["ENOSPC", "EFBIG", "EIO"])
+def test_a_failed_write_names_the_file_and_says_the_old_one_is_kept(saved, monkeypatch, error, why):
+    path, good = saved
+    monkeypatch.setattr(np, "savez", _half_then(error))
+    with pytest.raises(OSError, match=rf"cannot save weights to {re.escape(path)}: {error.strerror}") as caught:
+        save_weights(small_net(9), path)
+    assert caught.value.errno == error.errno and caught.value.__cause__ is error
+    assert (why in str(caught.value)) if why else "is full" not in str(caught.value)
+    assert str(caught.value).endswith(f"{path} was left as it was before this save")
+    with open(path, "rb") as f:
+        assert f.read() == good
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="resource limits on file size: Linux")
+def test_a_real_file_size_limit_keeps_the_old_file(saved):
+    """``ulimit -f`` in a child: its write of a larger file fails with EFBIG (Python ignores SIGXFSZ)."""
+    path, good = saved
+    child = textwrap.dedent(f"""
+        import resource, sys
+        sys.path.insert(0, {REPO!r})
+        import numpy as np
+        from cnnlib.layers import Dense
+        from cnnlib.sequential import Sequential, save_weights
+        resource.setrlimit(resource.RLIMIT_FSIZE, ({len(good)}, {len(good)}))
+        try:
+            save_weights(Sequential([Dense(300, 300, dtype=np.float64)]), {path!r})
+        except OSError as err:
+            print(err.errno, err)
+    """)
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.stdout.startswith("27 [Errno 27] cannot save weights to") and "file-size limit" in out.stdout, out
+    with open(path, "rb") as f:
+        assert f.read() == good
+    assert os.listdir(os.path.dirname(path)) == [os.path.basename(path)]
 
 
 def _hung_save(path):
