@@ -8,7 +8,7 @@ name saved with other weights:
 
 * ``SIGKILL`` in the middle of a save (a crash, a restarted or killed kernel, a power cut),
 * ``SIGINT`` in the middle of a save (Ctrl-C, Jupyter's "Interrupt kernel"),
-* a full disk, as a file-size limit (``ulimit -f``: the write fails with EFBIG as it would with ENOSPC),
+* a file-size limit (``ulimit -f``: the write fails with EFBIG), and a really full disk (a small tmpfs: ENOSPC),
 * a read-only folder (the child runs as the unprivileged user "nobody": root may write anywhere),
 * two processes saving to the same name at once, while a third loads it again and again,
 * a network that accepts the connection and then never answers, for ``load_mnist(source="keras")``
@@ -121,7 +121,26 @@ def full_disk():
         save_weights(_net(1.0), path)
         limit = "resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))  # ulimit -f 1024: 1 MiB per file"
         out = _child(path, 2.0, before=limit).communicate()[0]
-        _report("a full disk (no file may grow past 1 MiB; the new file needs 32 MB)", folder, path, _last_line(out))
+        _report("a file-size limit (ulimit -f: no file may grow past 1 MiB; the new file needs 32 MB)", folder, path,
+                _last_line(out))
+
+
+def full_tmpfs():
+    """A real full disk: a 48 MiB tmpfs holds the older save (32 MB) but not a second one beside it."""
+    folder = tempfile.mkdtemp()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", folder], capture_output=True).returncode:
+        print("\n== a full disk (tmpfs): skipped (mounting a tmpfs needs root)")
+        os.rmdir(folder)
+        return
+    try:
+        path = Path(folder) / "w.npz"
+        save_weights(_net(1.0), path)
+        out = _child(path, 2.0).communicate()[0]
+        _report("a full disk (a 48 MiB tmpfs: room for one save of 32 MB, not for two)", folder, path,
+                _last_line(out))
+    finally:
+        subprocess.run(["umount", folder], check=True)
+        os.rmdir(folder)
 
 
 def read_only_folder():
@@ -184,6 +203,7 @@ def main():
     _interrupt_mid_save(signal.SIGINT, "SIGINT in the middle of a save (Ctrl-C, 'Interrupt kernel')")
     full_disk()
     if os.geteuid() == 0:
+        full_tmpfs()
         read_only_folder()
     else:
         print("\n== a read-only folder: skipped (needs root, to run the child as 'nobody')")
