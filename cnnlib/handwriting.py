@@ -152,13 +152,13 @@ def strokes_to_image(strokes, canvas_size, line_width=None):
     return image
 
 
-def _checked_drawing(image):
-    """image: (H, W) finite, non-negative floats -> float64."""
-    image = as_float_array("image", image).astype(np.float64, copy=False)
-    check_ndim("image", image, 2, "(H, W)")
-    check_finite("image", image)
+def _checked_drawing(image, name="image"):
+    """image: (H, W) finite, non-negative floats -> float64 (``name``: the argument, for the message)."""
+    image = as_float_array(name, image).astype(np.float64, copy=False)
+    check_ndim(name, image, 2, "(H, W)")
+    check_finite(name, image)
     if image.size and image.min() < 0:
-        raise ValueError(f"image must be non-negative (background 0, ink bright), got a minimum of "
+        raise ValueError(f"{name} must be non-negative (background 0, ink bright), got a minimum of "
                          f"{image.min():.3g}")
     return image
 
@@ -222,7 +222,7 @@ def center_by_mass(small):
     whole pixels so that its centre of mass is within half a pixel of (14, 14): its top-left corner goes to
     ``round(14 - centre of mass)`` in each direction (numpy's rounding: halves to even). Ink that the move
     pushes past the frame (a very lopsided digit) is cut off. Returns x: (28, 28) float64."""
-    small = _checked_drawing(small)
+    small = _checked_drawing(small, "small")
     if max(small.shape) > FRAME:
         raise ValueError(f"small must fit the {FRAME}x{FRAME} frame, got shape {small.shape}")
     if not has_ink(small):

@@ -16,6 +16,7 @@ from cnnlib.correlation import correlate2d
 from cnnlib.data import load_mnist, prepare_images
 from cnnlib.dropout import dropout_forward
 from cnnlib.evaluate import predict
+from cnnlib.handwriting import center_by_mass
 from cnnlib.layers import AvgPool2D, Conv2D, Dense, Flatten, MaxPool2D, ReLU
 from cnnlib.losses import softmax_cross_entropy
 from cnnlib.lr_finder import find_lr
@@ -123,6 +124,8 @@ TABLE = [
      lambda v: rf"end_lr must be a finite number > 0\.0001, got {_r(v)}"),
     ("fit schedule", lambda v: fit(NET, X, [0, 1], optimizer=SGD(0.1), schedule=v, progress=None),
      ["cosine", 0.1, StepDecay], r"schedule must be a callable taking the step number and returning a learning rate"),
+    ("center_by_mass small", lambda v: center_by_mass(v), [np.ones((2, 5, 5)), np.full((5, 5), -1.0), "x"],
+     r"small must (be a 2-D array|be non-negative|be an array of real numbers)"),
     ("values schedule", lambda v: values(v, 3), ["cosine", 0.1, None],
      r"schedule must be a callable taking the step number and returning a learning rate"),
     ("values of a schedule's non-rates", lambda v: values(lambda step: v, 3), ["a", None, -1.0, np.nan, [0.1]],

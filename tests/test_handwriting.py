@@ -136,7 +136,7 @@ def test_shrink_to_frame_keeps_where_and_how_large_the_digit_was_drawn():
 @pytest.mark.parametrize("small, match", [
     (np.zeros((5, 5)), r"small of shape \(5, 5\) has no ink"),
     (np.ones((29, 5)), r"small must fit the 28x28 frame, got shape \(29, 5\)"),
-    (np.ones(5), r"image must be a 2-D array"),
+    (np.ones(5), r"small must be a 2-D array"),
 ])
 def test_center_by_mass_bad_input(small, match):
     with pytest.raises(ValueError, match=match):
