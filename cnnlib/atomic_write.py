@@ -17,6 +17,7 @@ cannot be removed, which protects it the same way.
 """
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -25,6 +26,10 @@ try:
     import fcntl
 except ImportError:  # Windows
     fcntl = None
+
+
+#: errno values of a write that ran out of room: a full disk, a quota, a file-size limit (``ulimit -f``).
+_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def _prefix(path):
@@ -59,10 +64,12 @@ def _locked_temporary(folder, prefix):
         os.close(fd)  # removed by a cleanup between creation and lock: take another name
 
 
-def write_atomically(path, write):
+def write_atomically(path, write, what="a file"):
     """Write ``path`` through ``write(f)`` (``f``: a binary file object) without ever leaving it half written.
 
     The new file gets the permissions of the one it replaces (0o644 for a new one). Returns ``path``.
+    An OSError of the write (a full disk, a read error) is raised again with its errno, saying which file
+    could not be saved (``what``: e.g. "weights") and that the older one was left as it was.
     """
     folder = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
@@ -77,12 +84,16 @@ def write_atomically(path, write):
             os.close(fd)
             fd = None
         os.replace(tmp, path)
-    except BaseException:  # Ctrl-C included: remove the partial temporary file, keep the old one
+    except BaseException as err:  # Ctrl-C included: remove the partial temporary file, keep the old one
         if fd is not None:
             os.close(fd)
             fd = None
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
+        if isinstance(err, OSError):
+            why = " (the disk is full, or a quota or file-size limit was reached)" if err.errno in _FULL else ""
+            raise OSError(err.errno, f"cannot save {what} to {path}: {err.strerror or err}{why}; {path} was "
+                                     f"left as it was before this save") from err
         raise
     finally:
         if fd is not None:

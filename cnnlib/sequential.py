@@ -26,7 +26,6 @@ everything first (architecture, names, shapes, finite numbers) and changes ``net
 all of it fits.
 """
 
-import errno
 import os
 import zipfile
 import zlib
@@ -36,9 +35,6 @@ import numpy as np
 from cnnlib._checks import check_choice, check_index, check_sizes
 from cnnlib.atomic_write import remove_stale_temporaries, write_atomically
 from cnnlib.layers.base import forward_known, forward_through
-
-#: errno values of a write that ran out of room: a full disk, a quota, a file-size limit (``ulimit -f``).
-_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class Sequential:
@@ -237,12 +233,7 @@ def save_weights(net, path):
     arrays = dict(params)
     arrays[_ARCH_KEY] = np.array(_architecture(net))
     remove_stale_temporaries(path)  # what earlier saves of this name, killed midway, left behind
-    try:
-        return write_atomically(path, lambda f: np.savez(f, **arrays))
-    except OSError as err:  # the same OSError (errno kept), saying which file and that the old one is safe
-        why = " (the disk is full, or a quota or file-size limit was reached)" if err.errno in _FULL else ""
-        raise OSError(err.errno, f"cannot save weights to {path}: {err.strerror or err}{why}; {path} was left "
-                                 f"as it was before this save") from err
+    return write_atomically(path, lambda f: np.savez(f, **arrays), what="weights")
 
 
 def _read(path):
