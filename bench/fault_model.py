@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402 (after the path, like the child processes)
 
 from cnnlib.layers import Dense  # noqa: E402
-from cnnlib.sequential import Sequential, load_weights, save_weights  # noqa: E402
+from cnnlib.sequential import Sequential  # noqa: E402
+from cnnlib.weights_file import load_weights, save_weights  # noqa: E402
 
 SIZE = 2000  # Dense(SIZE, SIZE) in float64: 32 MB
 
@@ -44,7 +45,8 @@ import os, resource, sys, time
 sys.path.insert(0, {root!r})
 import numpy as np
 from cnnlib.layers import Dense
-from cnnlib.sequential import Sequential, save_weights
+from cnnlib.sequential import Sequential
+from cnnlib.weights_file import save_weights
 net = Sequential([Dense({size}, {size}, dtype=np.float64, bias=False)])
 net.layers[0].params["w"][...] = {value}
 {before}
@@ -153,7 +155,8 @@ def read_only_folder():
         _report("a read-only folder (the child runs as 'nobody')", folder, path, _last_line(out))
         load = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
                                "import numpy as np\nfrom cnnlib.layers import Dense\n"
-                               "from cnnlib.sequential import Sequential, load_weights\n"
+                               "from cnnlib.sequential import Sequential\n"
+                               "from cnnlib.weights_file import load_weights\n"
                                f"net = Sequential([Dense({SIZE}, {SIZE}, dtype=np.float64, bias=False)])\n"
                                f"load_weights(net, {str(path)!r}); print('loaded', net.layers[0].params['w'][0, 0])"],
                               capture_output=True, text=True, preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))

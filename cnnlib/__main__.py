@@ -14,7 +14,7 @@ import sys
 from cnnlib._checks import check_positive_int, check_seed
 from cnnlib.data import SOURCES
 from cnnlib.nets import NETWORK_NAMES, NETWORKS
-from cnnlib.sequential import check_save_path
+from cnnlib.weights_file import check_save_path
 
 
 def _option(check, what):
@@ -67,7 +67,7 @@ def build_parser():
                        help="random seed for initialisation, dropout and shuffling (default: the network's)")
     train.add_argument("--save", metavar="PATH", default=None, type=_save_path,
                        help="write the trained weights to PATH (.npz is added if missing; loadable with "
-                            "cnnlib.sequential.load_weights). Checked before training; an existing file is "
+                            "cnnlib.weights_file.load_weights). Checked before training; an existing file is "
                             "replaced only once the new one is complete")
     return parser
 
@@ -87,7 +87,7 @@ def _train(args):
     from cnnlib.data import describe_source, load_mnist
     from cnnlib.evaluate import evaluate
     from cnnlib.nets import prepare_for, train_network
-    from cnnlib.sequential import save_weights
+    from cnnlib.weights_file import save_weights
 
     passes = args.iterations if args.iterations is not None else args.epochs
     try:

@@ -12,8 +12,8 @@ set: the epoch is chosen on it).
 from dataclasses import dataclass
 
 from cnnlib._checks import check_positive_int
-from cnnlib.sequential import network_state
 from cnnlib.train import History, TestSplit, as_callbacks, fit
+from cnnlib.weights_file import network_state
 
 
 class _Stop(Exception):

@@ -29,9 +29,10 @@ from cnnlib.plotting import plot_confusion_matrix, plot_digits, plot_training_cu
 from cnnlib.pool import pool_kernels_forward
 from cnnlib.receptive_field import input_gradient, receptive_field_map, receptive_field_sizes
 from cnnlib.schedules import CosineDecay, ExponentialRange, OneCycle, StepDecay, values
-from cnnlib.sequential import Sequential, load_weights, save_weights
+from cnnlib.sequential import Sequential
 from cnnlib.splits import stratified_split
 from cnnlib.train import fit
+from cnnlib.weights_file import load_weights, save_weights
 
 
 def _r(v):

@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Tanh
-from cnnlib.sequential import Sequential, check_save_path, load_weights, save_weights
+from cnnlib.sequential import Sequential
+from cnnlib.weights_file import check_save_path, load_weights, save_weights
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -242,7 +243,8 @@ def test_a_real_file_size_limit_keeps_the_old_file(saved):
         sys.path.insert(0, {REPO!r})
         import numpy as np
         from cnnlib.layers import Dense
-        from cnnlib.sequential import Sequential, save_weights
+        from cnnlib.sequential import Sequential
+        from cnnlib.weights_file import save_weights
         resource.setrlimit(resource.RLIMIT_FSIZE, ({len(good)}, {len(good)}))
         try:
             save_weights(Sequential([Dense(300, 300, dtype=np.float64)]), {path!r})
@@ -263,7 +265,7 @@ def _hung_save(path):
         import numpy as np
         from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
         from cnnlib.sequential import Sequential
-        from cnnlib.sequential import save_weights
+        from cnnlib.weights_file import save_weights
         real = np.savez
         def slow_savez(file, **arrays):  # write half of the file, then hang until killed
             buf = io.BytesIO()

@@ -10,7 +10,7 @@ import pytest
 from cnnlib.__main__ import main
 from cnnlib.nets import NETWORK_NAMES
 from cnnlib.nets.dense_net import build_dense_net
-from cnnlib.sequential import load_weights, save_weights
+from cnnlib.weights_file import load_weights, save_weights
 
 
 def run_cli(*args):

@@ -7,7 +7,8 @@ from cnnlib.gradcheck import numerical_gradient, rel_error
 from cnnlib.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Tanh, forward_through, layer_outputs
 from cnnlib.losses import softmax_cross_entropy
 from cnnlib.optimizers import SGD
-from cnnlib.sequential import Sequential, load_weights, save_weights
+from cnnlib.sequential import Sequential
+from cnnlib.weights_file import load_weights, save_weights
 
 
 def small_cnn(seed=0, dtype=np.float64, kernels=3):

@@ -8,7 +8,8 @@ from cnnlib.early_stopping import fit_early_stopping
 from cnnlib.evaluate import predict
 from cnnlib.layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Flatten, ReLU
 from cnnlib.optimizers import Momentum
-from cnnlib.sequential import Sequential, load_weights, network_state, save_weights
+from cnnlib.sequential import Sequential
+from cnnlib.weights_file import load_weights, network_state, save_weights
 
 
 def bn_net(seed=0):

@@ -9,8 +9,9 @@ from cnnlib.layers import Dense, Flatten
 from cnnlib.lr_finder import find_lr
 from cnnlib.optimizers import SGD, Momentum
 from cnnlib.schedules import CosineDecay, ExponentialRange, OneCycle, StepDecay, values
-from cnnlib.sequential import Sequential, network_state
+from cnnlib.sequential import Sequential
 from cnnlib.train import fit
+from cnnlib.weights_file import network_state
 
 
 def test_step_decay_drops_every_few_steps():

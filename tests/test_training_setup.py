@@ -18,7 +18,7 @@ from cnnlib.nets.deep_net import build_deep_net, train_deep_net  # noqa: E402
 from cnnlib.plotting.activation_stats import plot_activation_histograms, plot_activation_stats  # noqa: E402
 from cnnlib.plotting.render import FastRedraw, figure_to_png, offscreen_figure  # noqa: E402
 from cnnlib.plotting.training_setup import SETUP_SIZE, TrainingSetupView, setup_limits, training_setup_state  # noqa: E402
-from cnnlib.sequential import network_state  # noqa: E402
+from cnnlib.weights_file import network_state  # noqa: E402
 from cnnlib.widgets.training_setup import training_setup_explorer  # noqa: E402
 
 RNG = np.random.default_rng(0)

@@ -34,8 +34,9 @@ from cnnlib.evaluate import evaluate
 from cnnlib.layers import BatchNorm2D, Conv2D, Dense, Flatten, ReLU
 from cnnlib.layers.initializers import INITIALIZERS
 from cnnlib.optimizers import Momentum
-from cnnlib.sequential import Sequential, all_finite
+from cnnlib.sequential import Sequential
 from cnnlib.train import History, fit
+from cnnlib.weights_file import all_finite
 
 DEEP_DEPTH = 8  # convolutions
 
