@@ -34,11 +34,12 @@ from torch_twins import TorchTrainer, gradients_agree, torch_twin
 
 import cnnlib
 from cnnlib.data import load_mnist, to_float
+from cnnlib.nets.recipe import RECIPE_BATCH_SIZE, RECIPE_MOMENTUM  # LeNet's batch and momentum, for every cnnlib timed
 
 MODULES = {"conv": "cnnlib.conv", "pool": "cnnlib.pool", "dense": "cnnlib.dense", "train": "cnnlib.train",
            "optimizers": "cnnlib.optimizers", "dense_net": "cnnlib.nets.dense_net",
            "kernel_net": "cnnlib.nets.kernel_net", "pooling_net": "cnnlib.nets.pooling_net",
-           "layered_net": "cnnlib.nets.layered_net", "lenet": "cnnlib.nets.lenet", "recipe": "cnnlib.nets.recipe"}
+           "layered_net": "cnnlib.nets.layered_net", "lenet": "cnnlib.nets.lenet"}
 
 # where, x: (N, C, H, W), K kernels 3x3, bias ("kernel", "position" or None), dx needed
 CONV = [("kernel net 03", (128, 1, 28, 28), 16, None, False),
@@ -184,7 +185,7 @@ NETWORKS = ("dense net 02", "kernel net 03", "pooling net 05", "layered net 06",
 def _network(lib, name, dtype):
     """(net, loss, optimizer, batch size, images, drop_last) of a course network, built by ``lib``'s builders."""
     dense, kernel, pooling = lib["dense_net"], lib["kernel_net"], lib["pooling_net"]
-    layered, lenet, recipe, opt = lib["layered_net"], lib["lenet"], lib["recipe"], lib["optimizers"]
+    layered, lenet, opt = lib["layered_net"], lib["lenet"], lib["optimizers"]
     return {
         "dense net 02": (dense.build_dense_net(0, dtype=dtype), "mean_squared_error", opt.SGD(dense.DENSE_LR),
                          dense.DENSE_BATCH_SIZE, 1000, False),
@@ -195,7 +196,7 @@ def _network(lib, name, dtype):
         "layered net 06": (layered.build_layered_net(0, dtype=dtype), "binary_cross_entropy",
                            opt.SGD(layered.LAYERED_LR), layered.LAYERED_BATCH_SIZE, 1000, False),
         "LeNet 08": (lenet.build_lenet(0, dtype=dtype), "softmax_cross_entropy",
-                     opt.Momentum(lenet.LENET_LR, recipe.RECIPE_MOMENTUM), recipe.RECIPE_BATCH_SIZE, 800, False),
+                     opt.Momentum(lenet.LENET_LR, RECIPE_MOMENTUM), RECIPE_BATCH_SIZE, 800, False),
     }[name]
 
 
