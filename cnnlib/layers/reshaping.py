@@ -9,37 +9,42 @@ from cnnlib._checks import as_array, check_positive_int, check_shape
 from cnnlib.layers.base import Layer
 
 
-def _gradient_back(layer, dout):
-    """``dout`` (the gradient of the layer's last output) reshaped to the layer's last input."""
-    in_shape, out_shape = layer._need_cache()
-    dout = as_array("dout", dout)
-    check_shape(f"dout (the gradient of {type(layer).__name__}'s output)", dout, out_shape)
-    return dout.reshape(in_shape)
-
-
-class Flatten(Layer):
-    """``(N, d1, d2, ...) -> (N, d1*d2*...)``, keeping the sample axis (C, H, W order for images)."""
+class _ShapeOnly(Layer):
+    """What Flatten and Reshape share: ``forward`` through ``_forward``, which keeps (input shape, output shape)
+    as the cache; ``backward`` gives ``dout`` the input's shape back; the values pass unchanged."""
 
     def forward(self, x, training=False):
         return self._forward(x, training, x_finite=False)
 
-    def _forward(self, x, training, x_finite):
-        x = as_array("x", x)
-        if x.ndim < 2:
-            raise ValueError(f"Flatten expects a batch (N, ...) with at least 2 axes, got shape {x.shape}")
-        out = x.reshape(x.shape[0], -1)  # (N, C*H*W)
+    def _forward(self, x, training, x_finite):  # written beside forward, as forward_known expects
+        raise NotImplementedError(f"{type(self).__name__} must say how it reshapes a batch")
+
+    def _reshaped(self, x, out):
         self._cache = (x.shape, out.shape)
         return out
 
     def backward(self, dout):
-        """dout: (N, C*H*W), the output's shape -> (N, C, H, W), the input's."""
-        return _gradient_back(self, dout)
+        """dout: the output's shape -> the input's shape."""
+        in_shape, out_shape = self._need_cache()
+        dout = as_array("dout", dout)
+        check_shape(f"dout (the gradient of {type(self).__name__}'s output)", dout, out_shape)
+        return dout.reshape(in_shape)
 
     def _output_bound(self, bound, training):
         return bound  # the same values, so the same knowledge
 
 
-class Reshape(Layer):
+class Flatten(_ShapeOnly):
+    """``(N, d1, d2, ...) -> (N, d1*d2*...)``, keeping the sample axis (C, H, W order for images)."""
+
+    def _forward(self, x, training, x_finite):
+        x = as_array("x", x)
+        if x.ndim < 2:
+            raise ValueError(f"Flatten expects a batch (N, ...) with at least 2 axes, got shape {x.shape}")
+        return self._reshaped(x, x.reshape(x.shape[0], -1))  # (N, C*H*W)
+
+
+class Reshape(_ShapeOnly):
     """``(N, ...) -> (N, *shape)``: each sample gets ``shape`` (same number of values).
 
     Seed 004 reshapes its conv maps to a column before its dense layer;
@@ -54,9 +59,6 @@ class Reshape(Layer):
             raise ValueError(f"Reshape shape must be an int or a tuple of positive ints, got {shape!r}")
         self.shape = tuple(check_positive_int(f"every size in the Reshape shape {tuple(shape)}", s) for s in shape)
 
-    def forward(self, x, training=False):
-        return self._forward(x, training, x_finite=False)
-
     def _forward(self, x, training, x_finite):
         x = as_array("x", x)
         if x.ndim < 1:
@@ -65,16 +67,7 @@ class Reshape(Layer):
         if per_sample != int(np.prod(self.shape)):
             raise ValueError(f"Reshape to {self.shape} needs {int(np.prod(self.shape))} values per sample, "
                              f"got x of shape {x.shape} ({per_sample} per sample)")
-        out = x.reshape((x.shape[0],) + self.shape)  # (N, *shape)
-        self._cache = (x.shape, out.shape)
-        return out
-
-    def backward(self, dout):
-        """dout: (N, *shape), the output's shape -> the input's shape."""
-        return _gradient_back(self, dout)
-
-    def _output_bound(self, bound, training):
-        return bound  # the same values, so the same knowledge
+        return self._reshaped(x, x.reshape((x.shape[0],) + self.shape))  # (N, *shape)
 
     def __repr__(self):
         return f"Reshape({self.shape})"
