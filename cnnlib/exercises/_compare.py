@@ -129,6 +129,19 @@ def compare_tuple(got, expected, names, *, mistakes=None, case=None, float32=Fal
     return None
 
 
+def compare_number(got, expected, *, what="the result", mistakes=(), atol=0.0):
+    """None if ``got`` is the real number ``expected`` (relative tolerance 1e-9, plus ``atol``); otherwise the
+    problem, with the hint of the first of ``mistakes`` ((wrong value or None, hint) pairs) that ``got`` equals."""
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+        return f"{what} should be a number, got {type_name(got)}"
+    for wrong, hint in mistakes:
+        if wrong is not None and np.isclose(got, wrong, rtol=1e-9) and not np.isclose(got, expected):
+            return f"{what} is {num(got)}, expected {num(expected)} — {hint}"
+    if not np.isclose(got, expected, rtol=1e-9, atol=atol):
+        return f"{what} is {num(got)}, expected {num(expected)}"
+    return None
+
+
 def compare_int(got, expected, *, what="the result", mistakes=()):
     """None if ``got`` is the whole number ``expected``; otherwise the problem (with a hint if known)."""
     if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):

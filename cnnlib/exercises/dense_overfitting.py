@@ -4,10 +4,10 @@ and reading a validation curve: where early stopping stops."""
 import numpy as np
 
 from cnnlib.dense import dense_backward
-from cnnlib.exercises._compare import compare_array, compare_tuple
+from cnnlib.exercises._compare import compare_array, compare_number, compare_tuple
 from cnnlib.exercises._inputs import small_ints
 from cnnlib.exercises._predictions import check_predictions, compare_count
-from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, num, type_name
+from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
 from cnnlib.layers import Dense
 from cnnlib.losses import mean_squared_error
 from cnnlib.sequential import Sequential
@@ -39,17 +39,11 @@ def check_weights_per_example(weights_per_example, time_limit=DEFAULT_TIME_LIMIT
         pairs = list(zip(sizes[:-1], sizes[1:]))
         no_bias = sum(a * b for a, b in pairs) / n
         first_only = (sizes[0] * sizes[1] + sizes[1]) / n if len(pairs) > 1 else None
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
-            return f"the ratio should be a number, got {type_name(got)}"
-        for wrong, hint in [(no_bias, "the biases are missing: each layer has one per output"),
-                            (first_only, "count every layer, not only the first"),
-                            (no_bias * n, "divide by the number of examples"),
-                            (case.expected * n, "divide by the number of examples")]:
-            if wrong is not None and np.isclose(got, wrong, rtol=1e-9) and not np.isclose(got, case.expected):
-                return f"the ratio is {num(got)}, expected {num(case.expected)} — {hint}"
-        if not np.isclose(got, case.expected, rtol=1e-9):
-            return f"the ratio is {num(got)}, expected {num(case.expected)}"
-        return None
+        return compare_number(got, case.expected, what="the ratio", mistakes=[
+            (no_bias, "the biases are missing: each layer has one per output"),
+            (first_only, "count every layer, not only the first"),
+            (no_bias * n, "divide by the number of examples"),
+            (case.expected * n, "divide by the number of examples")])
 
     return check_cases(weights_per_example, cases, compare, time_limit=time_limit, quiet=quiet,
                        success="Weights and biases of every layer, per example, right for all 4 networks.")

@@ -8,9 +8,9 @@ import numpy as np
 from cnnlib.activation_stats import layer_statistics
 from cnnlib.batchnorm import batchnorm_backward, batchnorm_forward
 from cnnlib.data import load_mnist, to_float
-from cnnlib.exercises._compare import compare_tuple
+from cnnlib.exercises._compare import compare_number, compare_tuple
 from cnnlib.exercises._inputs import small_ints
-from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, num, type_name
+from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases
 from cnnlib.nets.deep_net import build_deep_net
 
 
@@ -24,20 +24,13 @@ def check_he_std(he_std, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
 
     def compare(got, case):
         c, k = case.args
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
-            return f"the standard deviation should be a number, got {type_name(got)}"
         mistakes = [(2.0 / (c * k * k), "that is the variance 2 / fan_in: take its square root"),
                     (np.sqrt(1.0 / (c * k * k)), "the factor 2 is missing: a ReLU zeroes half of its inputs, so the "
                                                  "weights must make up for half of the signal's power"),
                     (np.sqrt(2.0 / (k * k)) if c > 1 else None, "fan_in counts every input a kernel reads: all "
                                                                 "C channels of the K×K window, C·K·K"),
                     (np.sqrt(2.0 / (c * k)) if k > 1 else None, "the window is K×K: fan_in = C·K·K, not C·K")]
-        for wrong, hint in mistakes:
-            if wrong is not None and np.isclose(got, wrong, rtol=1e-9) and not np.isclose(got, case.expected):
-                return f"the standard deviation is {num(got)}, expected {num(case.expected)} — {hint}"
-        if not np.isclose(got, case.expected, rtol=1e-9):
-            return f"the standard deviation is {num(got)}, expected {num(case.expected)}"
-        return None
+        return compare_number(got, case.expected, what="the standard deviation", mistakes=mistakes)
 
     return check_cases(he_std, cases, compare, time_limit=time_limit, quiet=quiet,
                        success="sqrt(2 / (C·K·K)) for every layer: He's standard deviation, as he_normal draws it.")

@@ -3,7 +3,8 @@ make gradient descent run away."""
 
 import numpy as np
 
-from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, num, type_name
+from cnnlib.exercises._compare import compare_number
+from cnnlib.exercises._report import DEFAULT_TIME_LIMIT, Case, check_cases, type_name
 from cnnlib.optimizers import SGD
 from cnnlib.schedules import OneCycle
 
@@ -43,12 +44,7 @@ def check_one_cycle(one_cycle, time_limit=DEFAULT_TIME_LIMIT, quiet=False):
                     (max_lr / div if step >= total - 1 else None, "at the end the rate is max_lr / final_div, "
                                                                   "far below where it started (max_lr / div)"),
                     (max_lr if step != peak else None, "only the peak step has the full max_lr")]
-        for wrong, hint in mistakes:
-            if wrong is not None and np.isclose(got, wrong, rtol=1e-9) and not np.isclose(got, case.expected):
-                return f"the rate is {num(got)}, expected {num(case.expected)} — {hint}"
-        if not np.isclose(got, case.expected, rtol=1e-9, atol=1e-15):
-            return f"the rate is {num(got)}, expected {num(case.expected)}"
-        return None
+        return compare_number(got, case.expected, what="the rate", mistakes=mistakes, atol=1e-15)
 
     return check_cases(one_cycle, cases, compare, time_limit=time_limit, quiet=quiet,
                        success="Your one-cycle rates equal cnnlib.schedules.OneCycle at every step tried, the peak, "
