@@ -9,7 +9,7 @@
       install.py         .venv with the extras a command needs; the site's own .course/site-venv (stdlib only)
       lab.py             the students' copies in my_notebooks/ (sync, reset) and the JupyterLab command line
       test.py            the test command: lint, then library, browser and notebook jobs side by side
-      kernels.py         OpenBLAS kernels: which runs, the second one for the tests, check-kernels
+      kernels.py         OpenBLAS kernels: which runs, the second one CI checks, check-kernels
       browser.py         Chromium (its settings, once) and a JupyterLab session for the browser tests
       slides.py          reveal.js decks, offline      slide_metadata.py  each cell's slide type
       site.py            the JupyterLite site, built in .course/site-venv

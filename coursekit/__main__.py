@@ -33,10 +33,10 @@ COMMANDS = {
     "lab": _command("lab", "lab", COURSE, "open the course in JupyterLab (your copies in my_notebooks/); "
                     "options go to JupyterLab"),
     "reset": _command("lab", "reset_main", (), "NOTEBOOK... | all: fresh copies in my_notebooks/ (yours to backup/)"),
-    "test": _command("test", "main", TESTS, "every test: lint, library, browser, notebooks on two BLAS kernels; "
-                     "options go to pytest", site=True),
-    "check-kernels": _command("test", "check_kernels", TESTS, "[NOTEBOOK...]: strict nbval on several BLAS "
-                              "kernels x 1 and 2 threads"),
+    "test": _command("test", "main", TESTS, "every test: lint, library, browser, notebooks; options go to pytest",
+                     site=True),
+    "check-kernels": _command("test", "check_kernels", TESTS, "[NOTEBOOK...] [--second]: strict nbval on several "
+                              "BLAS kernels x 1 and 2 threads, or once on a second kernel (as CI)"),
     "setup": _command(None, "", TESTS, "only install: the course and test packages, and the site's builder",
                       site=True),
     "slides": _command("slides", "main", COURSE, "[NOTEBOOK...] [--screenshot]: reveal.js decks, offline, "

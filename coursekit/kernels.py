@@ -1,4 +1,4 @@
-"""OpenBLAS kernels: which one runs, and which other one the test command's second pass forces.
+"""OpenBLAS kernels: which one runs, and which other one ``check-kernels --second`` (run by CI) forces.
 
 Different OpenBLAS kernels round matrix products differently, so a stored notebook output that holds only
 on one kernel fails on a student's machine. ``OPENBLAS_CORETYPE`` forces a kernel; threadpoolctl reports
@@ -16,7 +16,7 @@ import sys
 
 # Kernels to check a changed notebook on (x86_64): SSE3 only, AVX without FMA, AVX2 + FMA, AVX-512.
 CHECK_KERNELS = ["Prescott", "Sandybridge", "Haswell", "SkylakeX"]
-# The test command's second pass: a kernel that rounds differently from today's common ones (no FMA).
+# check-kernels --second: a kernel that rounds differently from today's common ones (no FMA).
 SECOND_KERNELS = {"x86_64": ["Sandybridge", "Prescott"], "aarch64": ["ARMV8"], "arm64": ["ARMV8"]}
 
 PROBE = """\
@@ -50,7 +50,7 @@ def probe(env: dict[str, str], coretype: str | None, threads: int = 1) -> tuple[
 
 
 def second_kernel(env: dict[str, str], default: str | None = None) -> tuple[str | None, str]:
-    """(coretype, message) for the test command's second pass, or (None, why there is none); default is the
+    """(coretype, message) for ``check-kernels --second``, or (None, why there is none); default is the
     kernel that runs without OPENBLAS_CORETYPE, if probed already."""
     why = ""
     if default is None:

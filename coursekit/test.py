@@ -1,17 +1,23 @@
-"""The test command, and strict nbval on several OpenBLAS kernels (check-kernels).
+"""The test command, and strict nbval on other OpenBLAS kernels (check-kernels).
 
-    python3 course.py test                  # lint, then every test (see below)
-    python3 course.py test -k pool          # options go to pytest: one run, this machine's BLAS kernel only
-    python3 course.py check-kernels 06      # notebook 06 (and its solutions) on 4 kernels x 1 and 2 threads
+    python3 course.py test                      # lint, then every test (see below)
+    python3 course.py test -k pool              # options go to pytest: one run, this machine's BLAS kernel only
+    python3 course.py check-kernels --second    # every notebook again on a second kernel (CI runs this too)
+    python3 course.py check-kernels 06          # notebook 06 (and its solutions) on 4 kernels x 1 and 2 threads
 
-``test`` lints first (``ruff check .``), then starts four pytest runs at once: the library tests (tests/), the
-browser tests (tests/browser/: JupyterLab, Chromium, the slides, the site), every notebook and solutions
-notebook under strict nbval on this machine's BLAS kernel, and the same notebooks on a second OpenBLAS kernel
-that rounds differently (coursekit.kernels; where none can be forced it says so plainly). No one of them takes
-longer than the others together, so the operating system keeps both cores of a small machine busy until the
-end; the notebook and library runs have a lower priority (nice), so the browser's waits do not starve. Each
-run's output goes to .course/test-logs/NAME.log; the terminal gets one line per finished run, the whole output
-of a run that failed, and at the end the time each file took on each kernel.
+``test`` lints first (``ruff check .``), then starts three pytest runs at once: the library tests (tests/),
+the browser tests (tests/browser/: JupyterLab, Chromium, the slides, the site) and every notebook and
+solutions notebook under strict nbval on this machine's BLAS kernel, in two worker processes (pytest-xdist,
+one notebook file at a time to whichever worker is free), so that both cores of a small machine stay busy
+until the end; the notebook and library runs have a lower priority (nice), so the browser's waits do not
+starve. Each run's output goes to .course/test-logs/NAME.log; the terminal gets one line per finished run,
+the whole output of a run that failed, and at the end the time each file took.
+
+Whether a stored output holds on every CPU is the other question: a different OpenBLAS kernel rounds
+matrix products differently. ``check-kernels --second`` runs every notebook once more on a kernel that
+rounds differently from this machine's (coursekit.kernels; where none can be forced it says so plainly);
+CI runs it after the test command. ``check-kernels`` without it runs 4 kernels x 1 and 2 threads, for a
+notebook you changed.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from coursekit.notebooks import add_selection_arguments, nbval_targets, parse_se
 LOGS = STATE / "test-logs"
 BROWSER_TESTS = "tests/browser"
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+# The notebooks in two worker processes, a whole file at a time to whichever is free (nbval needs whole files).
+TWO_WORKERS = ("-n", "2", "--dist", "loadfile")
 
 
 def pytest_command(targets: list[str], junit: Path | None = None, options: tuple[str, ...] = ()) -> list[str]:
@@ -52,6 +60,7 @@ class Job:
     targets: list[str]
     env: dict[str, str]
     nice: int = 0
+    options: tuple[str, ...] = ()
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -65,7 +74,7 @@ class Job:
     def start(self) -> None:
         posix = os.name == "posix"
         with open(self.log, "w") as log:  # the child keeps its own handle
-            self.proc = subprocess.Popen(pytest_command(self.targets, self.junit), cwd=ROOT, env=self.env,
+            self.proc = subprocess.Popen(pytest_command(self.targets, self.junit, self.options), cwd=ROOT, env=self.env,
                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=posix,
                                          preexec_fn=(lambda: os.nice(self.nice)) if posix and self.nice else None)
 
@@ -190,17 +199,9 @@ def main(args: list[str]) -> int:
         code = subprocess.call(pytest_command(args, job.junit), cwd=ROOT, env=env)
         jobs = [job]
     else:
-        notebooks = nbval_targets()
         jobs = [Job("browser tests", here, [BROWSER_TESTS], env),
                 Job("library tests", here, ["tests", f"--ignore={BROWSER_TESTS}"], env, nice=5),
-                Job("notebooks", here, notebooks, env, nice=5)]
-        coretype, message = kernels.second_kernel(env, first) if first else (None, why_not)
-        if coretype is None:
-            print(f"note: NO second BLAS kernel pass: {message}.", flush=True)
-        else:
-            jobs.append(Job(f"notebooks on {coretype}", f"OPENBLAS_CORETYPE={coretype}", notebooks,
-                            dict(env, OPENBLAS_CORETYPE=coretype), nice=5))
-            print(f"Second pass: the notebooks again under {message}.", flush=True)
+                Job("notebooks", here, nbval_targets(), env, nice=5, options=TWO_WORKERS)]
         print(f"Running side by side: {', '.join(j.name for j in jobs)} (logs in {LOGS.relative_to(ROOT)}/) ...",
               flush=True)
         run_side_by_side(jobs)
@@ -218,13 +219,38 @@ def main(args: list[str]) -> int:
     return code or lint_code
 
 
+def second_pass(targets: list[str], env: dict[str, str]) -> int:
+    """Strict nbval of ``targets`` on a second OpenBLAS kernel (``check-kernels --second``, which CI runs after
+    the test command); where none can be forced it says why and passes."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    first, why_not = kernels.probe(env, env.get("OPENBLAS_CORETYPE"))
+    coretype, message = kernels.second_kernel(env, first) if first else (None, why_not)
+    if coretype is None:
+        print(f"note: NO second BLAS kernel pass: {message}.", flush=True)
+        return 0
+    print(f"The notebooks again under {message} (log in {LOGS.relative_to(ROOT)}/) ...", flush=True)
+    job = Job(f"notebooks on {coretype}", f"OPENBLAS_CORETYPE={coretype}", targets,
+              dict(env, OPENBLAS_CORETYPE=coretype), options=TWO_WORKERS)
+    run_side_by_side([job])
+    if job.proc.returncode:
+        print(f"\n===== {job.name}: its whole output ({job.log.relative_to(ROOT)}) =====\n"
+              + job.log.read_text(errors="replace").rstrip(), flush=True)
+    print("\nTime per file:\n" + times_table(column_times([job])), flush=True)
+    return job.proc.returncode
+
+
 def check_kernels(argv: list[str]) -> int:
-    """``course.py check-kernels [NOTEBOOK...]``: strict nbval on each kernel of CHECK_KERNELS x 1 and 2 BLAS
-    threads (two runs at a time), as a table."""
+    """``course.py check-kernels [NOTEBOOK...] [--second]``: strict nbval on each kernel of CHECK_KERNELS x 1 and
+    2 BLAS threads (two runs at a time), as a table; with --second, once on the second kernel only."""
     parser = argparse.ArgumentParser(prog="python -m coursekit check-kernels", description=check_kernels.__doc__)
     add_selection_arguments(parser, check=False)
-    targets = nbval_targets(tuple(parse_selection(parser, argv)[1]))
+    parser.add_argument("--second", action="store_true",
+                        help="one run on a second kernel that rounds differently from this machine's (as CI)")
+    args, selected = parse_selection(parser, argv)
+    targets = nbval_targets(tuple(selected))
     env = dict(os.environ)
+    if args.second:
+        return second_pass(targets, env)
     print(f"Strict nbval of {len(targets)} notebook{'s' * (len(targets) > 1)} on {len(kernels.CHECK_KERNELS)} "
           "OpenBLAS kernels x 1 and 2 threads, two runs at a time ...", flush=True)
 
