@@ -147,10 +147,18 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0):
     out = w as (K, C*KH*KW) @ cols (C*KH*KW, output positions), a chunk of images at a
     time so that their columns stay in the CPU cache (``cnnlib.im2col``).
     """
+    out, cache, _ = _conv2d_forward(x, w, b, stride, padding, keep=False)
+    return out, cache
+
+
+def _conv2d_forward(x, w, b, stride, padding, keep):
+    """``conv2d_forward``, and with keep=True (``Conv2D`` in training) the columns for ``_conv2d_backward``:
+    returns (out, cache, the layout holding them, or None where they exceed ``cnnlib.im2col.KEEP_BYTES``)."""
     x, w, b, stride, padding, (h_out, w_out) = _check_conv_inputs(x, w, b, stride, padding)
     dtype = np.result_type(x, w)
     k = w.shape[0]
     layout = conv_columns(x, w.shape, stride, padding, dtype)
+    kept = keep and layout.keep_columns()
     w_rows = w.reshape(k, -1).astype(dtype, copy=False)  # (K, C*KH*KW)
     bias = None if b is None else b.astype(dtype, copy=False).reshape((k, 1, 1) if b.ndim == 1 else b.shape)
     out = np.empty((x.shape[0], k, h_out, w_out), dtype)
@@ -158,7 +166,7 @@ def conv2d_forward(x, w, b=None, stride=1, padding=0):
         layout.forward(w_rows, start, stop, out[start:stop])  # (n, K, H', W')
         if bias is not None:
             out[start:stop] += bias  # (K, 1, 1) or (K, H', W'), broadcast over images
-    return out, ConvCache(x, w, b, stride, padding)
+    return out, ConvCache(x, w, b, stride, padding), (layout if kept else None)
 
 
 def conv2d_backward(dout, cache, need_dx=True):
@@ -172,11 +180,19 @@ def conv2d_backward(dout, cache, need_dx=True):
     dcols = w.T (C*KH*KW, K) @ dout is each window's gradient, and col2im adds each of its
     entries onto the input position it came from, so overlapping windows add up.
     """
+    return _conv2d_backward(dout, cache, need_dx, None)
+
+
+def _conv2d_backward(dout, cache, need_dx, layout):
+    """``conv2d_backward``, with the columns ``_conv2d_forward`` kept in ``layout`` for this cache (or None):
+    the same products of the same matrices, without copying the columns again."""
     dout, cache = _check_dout("conv2d_backward", dout, cache, need_dx)
     x, w, b, stride, padding = cache
     dtype = np.result_type(x, w)
     k = w.shape[0]
-    layout = conv_columns(x, w.shape, stride, padding, dtype)
+    if layout is None:
+        layout = conv_columns(x, w.shape, stride, padding, dtype)
+    layout.start_backward()
     w_rows = w.reshape(k, -1).astype(dtype, copy=False)  # (K, C*KH*KW)
     dout = dout.astype(dtype, copy=False)
     dw, db = np.zeros(w_rows.shape, dtype), np.zeros(k, dtype)

@@ -20,6 +20,10 @@ a chunk's columns stay in the CPU cache while they are multiplied. Two layouts:
   copy), and col2im is ``KH*KW`` contiguous additions. The columns past ``H'`` and ``W'`` (18%
   more for 13x13 images, 8% for 28x28) are dropped from the result and get a zero gradient.
   Best when ``C*KH*KW`` is well above ``K``: copying the columns is then the work.
+
+The backward pass needs the same columns as the forward pass. ``keep_columns()`` makes the forward
+keep them (``conv2d_forward`` does so when they fit in ``KEEP_BYTES``), so that the backward multiplies
+the very same matrices instead of copying them again: the results are the same to the last bit.
 """
 
 import numpy as np
@@ -28,6 +32,9 @@ from numpy.lib.stride_tricks import as_strided
 #: Bytes of columns per chunk of images (2 MiB, measured best among 256 KiB .. 8 MiB on the course's
 #: shapes), so that a chunk stays in the CPU cache while it is multiplied.
 CHUNK_BYTES = 1 << 21
+#: At most this many bytes of columns are kept from the forward pass for the backward pass (a training
+#: batch's; a large test-mode batch keeps none, so evaluating many images holds no extra memory).
+KEEP_BYTES = 1 << 23
 
 
 def _strided(base, offset, shape, strides):
@@ -66,8 +73,30 @@ class _Layout:
         self.h_out = (self.hp - self.kh) // stride + 1
         self.w_out = (self.wp - self.kw) // stride + 1
         self.image = self.hp * self.wp if wide else self.h_out * self.w_out  # columns per image
-        step = max(1, CHUNK_BYTES // (np.dtype(dtype).itemsize * c * self.kh * self.kw * self.image))
+        self.image_bytes = np.dtype(dtype).itemsize * c * self.kh * self.kw * self.image  # columns of one image
+        step = max(1, CHUNK_BYTES // self.image_bytes)
         self.chunks = [(s, min(s + step, n)) for s in range(0, n, step)]  # (start, stop) image ranges
+        self.kept = None  # {start: the chunk's columns} once keep_columns() is called
+
+    def keep_columns(self):
+        """Keep each chunk's columns from the forward pass for the backward pass, if they fit in KEEP_BYTES;
+        return whether they do."""
+        if self.image_shape[0] * self.image_bytes <= KEEP_BYTES:
+            self.kept = {}
+        return self.kept is not None
+
+    def _columns(self, start, stop):
+        """The columns of images start..stop-1: the ones kept by the forward pass, or a new copy."""
+        cols = None if self.kept is None else self.kept.get(start)
+        if cols is None:
+            cols = self._copy_columns(start, stop)
+            if self.kept is not None:
+                self.kept[start] = cols
+        return cols
+
+    def start_backward(self):
+        """Forget the gradient sums of an earlier backward pass (a kept layout can serve several)."""
+        self.grad_buffer = None
 
     def _offsets(self):
         return ((i, j) for i in range(self.kh) for j in range(self.kw))
@@ -80,14 +109,14 @@ class ImageColumns(_Layout):
         super().__init__(x, kernel_size, stride, padding, dtype, wide=False)
         p = padding
         self.padded = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))) if p else x  # (N, C, Hp, Wp)
-        self.grad_padded = None
+        self.grad_buffer = None  # the gradient with respect to padded, summed by col2im
 
     def _window(self, padded, i, j, start, stop):
         """(n, C, H', W') view of the inputs kernel entry (i, j) meets, images start..stop-1."""
         s = self.stride
         return padded[start:stop, :, i:i + s * (self.h_out - 1) + 1:s, j:j + s * (self.w_out - 1) + 1:s]
 
-    def _cols(self, start, stop):
+    def _copy_columns(self, start, stop):
         """The columns of images start..stop-1: one strided view of every window, copied once."""
         padded, s = self.padded[start:stop], self.stride
         n, c = padded.shape[:2]
@@ -100,28 +129,28 @@ class ImageColumns(_Layout):
 
     def forward(self, w_rows, start, stop, out):
         """out: (n, K, H', W') <- w_rows (K, C*KH*KW) @ cols, image by image."""
-        np.matmul(w_rows, self._cols(start, stop), out=out.reshape(stop - start, w_rows.shape[0], -1))
+        np.matmul(w_rows, self._columns(start, stop), out=out.reshape(stop - start, w_rows.shape[0], -1))
 
     def backward(self, w_rows, dout, start, stop, need_dx):
         """dout: (n, K, H', W') -> this chunk's dw (K, C*KH*KW) and db (K,); col2im when need_dx."""
         rows = dout.reshape(stop - start, w_rows.shape[0], -1)  # (n, K, H'*W')
-        dw = np.matmul(rows, self._cols(start, stop).transpose(0, 2, 1)).sum(axis=0)  # (K, C*KH*KW)
+        dw = np.matmul(rows, self._columns(start, stop).transpose(0, 2, 1)).sum(axis=0)  # (K, C*KH*KW)
         db = (rows @ np.ones(rows.shape[2], self.dtype)).sum(axis=0)  # (K,)
         if need_dx:
-            if self.grad_padded is None:
-                self.grad_padded = np.zeros((*self.image_shape[:2], self.hp, self.wp), self.dtype)
+            if self.grad_buffer is None:
+                self.grad_buffer = np.zeros((*self.image_shape[:2], self.hp, self.wp), self.dtype)
             dcols = (w_rows.T @ rows).reshape(stop - start, -1, self.kh, self.kw, self.h_out, self.w_out)
             for i, j in self._offsets():
                 # rows i, i+stride, ... and columns j, j+stride, ... of every window
-                self._window(self.grad_padded, i, j, start, stop)[...] += dcols[:, :, i, j]
+                self._window(self.grad_buffer, i, j, start, stop)[...] += dcols[:, :, i, j]
         return dw, db
 
     def gradient(self):
         """dx: (N, C, H, W), the col2im sums without the padding (a new array)."""
         h, w, p = *self.image_shape[2:], self.padding
-        if self.grad_padded is None:  # no images
+        if self.grad_buffer is None:  # no images
             return np.zeros(self.image_shape, self.dtype)
-        return np.ascontiguousarray(self.grad_padded[:, :, p:p + h, p:p + w])
+        return np.ascontiguousarray(self.grad_buffer[:, :, p:p + h, p:p + w])
 
 
 class WideColumns(_Layout):
@@ -136,7 +165,7 @@ class WideColumns(_Layout):
         self.tail = (self.kh - 1) * self.wp + self.kw - 1
         self.flat, padded = self._buffer(zeros=padding > 0)
         padded[:, :, padding:padding + h, padding:padding + w] = x.transpose(1, 0, 2, 3)
-        self.grad_flat = None
+        self.grad_buffer = None  # flat's gradient, summed by col2im
 
     def _buffer(self, zeros):
         """flat: (C, N*Hp*Wp + tail) and its (C, N, Hp, Wp) view; zeros=False zeroes only the tail."""
@@ -153,10 +182,14 @@ class WideColumns(_Layout):
         return _strided(flat, start * self.image, (flat.shape[0], self.kh, self.kw, (stop - start) * self.image),
                         (sc, self.wp * item, item, item))
 
+    def _copy_columns(self, start, stop):
+        """(C*KH*KW, n*Hp*Wp): the columns of images start..stop-1, a copy of the runs."""
+        runs = self._runs(self.flat, start, stop)
+        return runs.reshape(runs.shape[0] * self.kh * self.kw, -1)
+
     def forward(self, w_rows, start, stop, out):
         """out: (n, K, H', W') <- w_rows (K, C*KH*KW) @ cols, the positions past H' and W' dropped."""
-        cols = self._runs(self.flat, start, stop).reshape(w_rows.shape[1], -1)  # (C*KH*KW, n*Hp*Wp), a copy
-        maps = (w_rows @ cols).reshape(-1, stop - start, self.hp, self.wp)  # (K, n, Hp, Wp)
+        maps = (w_rows @ self._columns(start, stop)).reshape(-1, stop - start, self.hp, self.wp)  # (K, n, Hp, Wp)
         np.copyto(out, maps[:, :, :self.h_out, :self.w_out].transpose(1, 0, 2, 3))
 
     def backward(self, w_rows, dout, start, stop, need_dx):
@@ -165,13 +198,13 @@ class WideColumns(_Layout):
         rows = np.zeros((k, stop - start, self.hp, self.wp), self.dtype)  # no gradient past H' and W'
         rows[:, :, :self.h_out, :self.w_out] = dout.transpose(1, 0, 2, 3)
         rows = rows.reshape(k, -1)  # (K, n*Hp*Wp)
-        dw = rows @ self._runs(self.flat, start, stop).reshape(w_rows.shape[1], -1).T  # (K, C*KH*KW)
+        dw = rows @ self._columns(start, stop).T  # (K, C*KH*KW)
         db = rows @ np.ones(rows.shape[1], self.dtype)  # (K,)
         if need_dx:
-            if self.grad_flat is None:
-                self.grad_flat = self._buffer(zeros=True)[0]
+            if self.grad_buffer is None:
+                self.grad_buffer = self._buffer(zeros=True)[0]
             dcols = (w_rows.T @ rows).reshape(-1, self.kh, self.kw, rows.shape[1])  # (C, KH, KW, n*Hp*Wp)
-            runs = self._runs(self.grad_flat, start, stop)
+            runs = self._runs(self.grad_buffer, start, stop)
             for i, j in self._offsets():  # one contiguous run per channel: overlapping windows add up
                 runs[:, i, j] += dcols[:, i, j]
         return dw, db
@@ -179,7 +212,7 @@ class WideColumns(_Layout):
     def gradient(self):
         """dx: (N, C, H, W), the col2im sums without the padding (a new array)."""
         (n, c, h, w), p = self.image_shape, self.padding
-        if self.grad_flat is None:  # no images
+        if self.grad_buffer is None:  # no images
             return np.zeros(self.image_shape, self.dtype)
-        padded = self.grad_flat[:, :n * self.image].reshape(c, n, self.hp, self.wp)
+        padded = self.grad_buffer[:, :n * self.image].reshape(c, n, self.hp, self.wp)
         return np.ascontiguousarray(padded[:, :, p:p + h, p:p + w].transpose(1, 0, 2, 3))

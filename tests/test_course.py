@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -254,6 +255,23 @@ def test_runs_side_by_side_report_each_end_and_keep_a_failure(tmp_path, monkeypa
     assert "assert (1 + 1) == 3" in jobs[1].log.read_text()  # the whole output is kept for the summary
     [(name, (n, failed, _))] = testing.column_times(jobs[1:])["here"].items()
     assert name.endswith("test_bad.py") and (n, failed) == (1, 1)
+
+
+def test_two_workers_share_the_files_and_the_time_table_still_has_each(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(testing, "LOGS", tmp_path)
+    for name in ("one", "two", "three"):
+        (tmp_path / f"test_{name}.py").write_text(f"def test_{name}():\n    assert True\n")
+    job = testing.Job("files", "here", [str(tmp_path)], dict(os.environ), options=testing.TWO_WORKERS)
+    testing.run_side_by_side([job])
+    assert job.proc.returncode == 0 and "2 workers" in job.log.read_text()
+    assert sorted(Path(f).name for f in testing.column_times([job])["here"]) == ["test_one.py", "test_three.py",
+                                                                                "test_two.py"]
+
+
+def test_the_second_kernel_pass_says_why_it_cannot_run_and_passes(monkeypatch, capsys):
+    monkeypatch.setattr(testing.kernels, "probe", lambda env, coretype, threads=1: (None, "no OpenBLAS here"))
+    assert testing.check_kernels(["--second", "04"]) == 0
+    assert "NO second BLAS kernel pass: no OpenBLAS here." in capsys.readouterr().out
 
 
 def test_an_old_environment_with_the_site_builder_loses_it(tmp_path, monkeypatch, capsys):

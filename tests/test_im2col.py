@@ -125,3 +125,29 @@ def test_a_batch_that_is_a_strided_view(kernels, stride, padding):
     dout = rng.normal(size=out.shape)
     for got, expected in zip(conv2d_backward(dout, cache), conv2d_backward_naive(dout, cache_naive)):
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape, kernels, stride, padding", [((6, 1, 9, 9), 5, 1, 0),   # image columns
+                                                             ((5, 3, 8, 7), 2, 1, 1),   # wide columns
+                                                             ((4, 2, 9, 9), 3, 2, 1)])  # image columns, stride 2
+@pytest.mark.parametrize("keep_bytes", [1 << 23, 1], ids=["kept", "too many to keep"])
+def test_a_conv_layer_in_training_keeps_its_columns_and_gets_the_same_bits(shape, kernels, stride, padding,
+                                                                           keep_bytes, chunk_bytes, monkeypatch):
+    from cnnlib.layers import Conv2D
+
+    monkeypatch.setattr(cnnlib.im2col, "KEEP_BYTES", keep_bytes)
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=shape).astype(np.float32)
+    layer = Conv2D(shape[1], kernels, 3, stride=stride, padding=padding, rng=rng)
+    out = layer.forward(x, training=True)
+    assert (layer._columns is not None) == (keep_bytes > 1)
+    dout = rng.normal(size=out.shape).astype(np.float32)
+    expected_out, cache = conv2d_forward(x, layer.params["w"], layer.params["b"], stride, padding)
+    expected = conv2d_backward(dout, cache)  # the columns copied again
+    assert np.array_equal(out, expected_out)
+    for _ in range(2):  # a second backward of the same forward pass does not add onto the first one's sums
+        dx = layer.backward(dout)
+        for got, want in zip((dx, layer.grads["w"], layer.grads["b"]), expected):
+            assert got.dtype == want.dtype and np.array_equal(got, want)  # bit for bit
+    layer.forward(x, training=False)  # test mode keeps no columns
+    assert layer._columns is None

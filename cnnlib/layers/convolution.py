@@ -15,7 +15,7 @@ from cnnlib._checks import (
     check_positive_int,
     check_sizes,
 )
-from cnnlib.conv import conv2d_backward, conv2d_forward, conv_output_size
+from cnnlib.conv import _conv2d_backward, _conv2d_forward, conv_output_size
 from cnnlib.layers.base import Layer
 from cnnlib.layers.initializers import initial_weights
 
@@ -70,6 +70,7 @@ class Conv2D(Layer):
         super().__init__()
         check_choice("input_grad", input_grad, (True, False))
         self.input_grad = bool(input_grad)
+        self._columns = None  # the last training forward pass's columns, for backward (cnnlib.im2col)
         self.in_channels = check_positive_int("in_channels", in_channels)
         self.out_channels = check_positive_int("out_channels", out_channels)
         self.kernel_size = check_kernel_size(kernel_size)
@@ -106,17 +107,23 @@ class Conv2D(Layer):
         if self.bias == "position" and tuple(np.shape(x)[1:]) != self.input_shape:
             raise ValueError(f"this Conv2D has one bias per output position and was built for images of "
                              f"shape (N, {', '.join(map(str, self.input_shape))}), got x of shape {np.shape(x)}")
-        out, self._cache = conv2d_forward(x, self.params["w"], self.params.get("b"), self.stride, self.padding)
+        # in training, the forward pass keeps its columns (cnnlib.im2col) for the backward pass
+        out, self._cache, self._columns = _conv2d_forward(x, self.params["w"], self.params.get("b"), self.stride,
+                                                          self.padding, keep=training is True)
         return out
 
     def backward(self, dout):
         """dout: (N, K, H', W') -> dx: (N, C, H, W) (None if input_grad=False); fills grads["w"]
         (K, C, KH, KW) and grads["b"]."""
-        dx, dw, db = conv2d_backward(dout, self._need_cache(), need_dx=self.input_grad)
+        dx, dw, db = _conv2d_backward(dout, self._need_cache(), self.input_grad, self._columns)
         self.grads["w"] = dw
         if self.bias is not None:
             self.grads["b"] = db  # (K,) or (K, H', W'), like params["b"]
         return dx
+
+    def clear_cache(self):
+        super().clear_cache()
+        self._columns = None
 
     def __repr__(self):
         kh, kw = self.kernel_size
