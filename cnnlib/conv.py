@@ -210,6 +210,12 @@ def _conv2d_backward(dout, cache, need_dx, layout):
     return layout.gradient().astype(x.dtype, copy=False), dw, db
 
 
+
+# What the Conv2D layer calls instead (with the columns it kept): an exercise that switches conv2d_forward or
+# conv2d_backward off (cnnlib.exercises) switches these off too.
+conv2d_forward.private_twins = (_conv2d_forward,)
+conv2d_backward.private_twins = (_conv2d_backward,)
+
 def conv2d_forward_naive(x, w, b=None, stride=1, padding=0):
     """Conv layer as plain loops: out[n, k, i, j] = sum(window * w[k]) + b[k].
 

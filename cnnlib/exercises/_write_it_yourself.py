@@ -7,7 +7,9 @@ to be written (with loops, from memory) cannot be passed by calling cnnlib's own
 For the length of the block, every module namespace that holds one of the functions gets a stand-in that
 raises ``WriteItYourself``: the module that defines it, every cnnlib module that imports it, the notebook's
 own namespace (``__main__``) and any module the student imported it into, under whatever name (and the answer's
-closure, if it captured the function). The block puts
+closure, if it captured the function). A function's ``private_twins`` (cnnlib's private functions that do its
+work, such as the one the ``Conv2D`` layer calls for ``conv2d_backward``) are switched off with it, under its
+name. The block puts
 every original back when it ends, however it ends. Outside the block, nothing has changed.
 """
 
@@ -24,11 +26,21 @@ class WriteItYourself(RuntimeError):
         self.name = name
 
 
-def _stand_in(function):
+def _stand_in(function, name):
     @functools.wraps(function)
     def switched_off_function(*args, **kwargs):
-        raise WriteItYourself(function.__name__)
+        raise WriteItYourself(name)
     return switched_off_function
+
+
+def _with_twins(functions):
+    """{id: (function, the name its stand-in gives)} for ``functions`` and each one's ``private_twins``."""
+    found = {}
+    for function in functions:
+        found[id(function)] = (function, function.__name__)
+        for twin in getattr(function, "private_twins", ()):
+            found.setdefault(id(twin), (twin, function.__name__))
+    return found
 
 
 def _namespaces():
@@ -76,9 +88,10 @@ class switched_off:  # noqa: N801 - used like a function: with switched_off([...
     """
 
     def __init__(self, functions, answer=None):
-        self.functions = list(functions)
+        named = _with_twins(functions)
+        self.functions = [function for function, _ in named.values()]
         self.answer = answer
-        self.stand_ins = {id(f): _stand_in(f) for f in self.functions}
+        self.stand_ins = {key: _stand_in(function, name) for key, (function, name) in named.items()}
         self.replaced = self.cells = None
 
     def __enter__(self):
