@@ -179,6 +179,15 @@ def column_times(jobs: list[Job]) -> dict[str, dict[str, tuple[int, int, float]]
     return columns
 
 
+def show_failures(jobs: list[Job]) -> int:
+    """Print the whole output of every job that failed; return the first failure's exit code (0: none failed)."""
+    for job in jobs:
+        if job.proc.returncode:
+            print(f"\n===== {job.name}: its whole output ({job.log.relative_to(ROOT)}) =====\n"
+                  + job.log.read_text(errors="replace").rstrip(), flush=True)
+    return next((job.proc.returncode for job in jobs if job.proc.returncode), 0)
+
+
 def main(args: list[str]) -> int:
     """``course.py test [pytest options]``."""
     start = time.monotonic()
@@ -189,7 +198,7 @@ def main(args: list[str]) -> int:
     env = dict(os.environ)
     print("+ ruff check .", flush=True)
     lint_code = subprocess.call([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, env=env)
-    first, why_not = kernels.probe(env, env.get("OPENBLAS_CORETYPE"))
+    first, _ = kernels.probe(env, env.get("OPENBLAS_CORETYPE"))
     here = f"this machine ({first or 'its BLAS'})"
     if args:
         print("note: arguments given, so one pytest run on this machine's BLAS kernel "
@@ -205,11 +214,7 @@ def main(args: list[str]) -> int:
         print(f"Running side by side: {', '.join(j.name for j in jobs)} (logs in {LOGS.relative_to(ROOT)}/) ...",
               flush=True)
         run_side_by_side(jobs)
-        for job in jobs:
-            if job.proc.returncode:
-                print(f"\n===== {job.name}: its whole output ({job.log.relative_to(ROOT)}) =====\n"
-                      + job.log.read_text(errors="replace").rstrip(), flush=True)
-        code = next((job.proc.returncode for job in jobs if job.proc.returncode), 0)
+        code = show_failures(jobs)
     print("\nTime per file:\n" + times_table(column_times(jobs)), flush=True)
     if lint_code:
         print("\nThe lint (ruff check .) found problems: see the top of this output; `ruff check --fix .` "
@@ -232,11 +237,9 @@ def second_pass(targets: list[str], env: dict[str, str]) -> int:
     job = Job(f"notebooks on {coretype}", f"OPENBLAS_CORETYPE={coretype}", targets,
               dict(env, OPENBLAS_CORETYPE=coretype), options=TWO_WORKERS)
     run_side_by_side([job])
-    if job.proc.returncode:
-        print(f"\n===== {job.name}: its whole output ({job.log.relative_to(ROOT)}) =====\n"
-              + job.log.read_text(errors="replace").rstrip(), flush=True)
+    code = show_failures([job])
     print("\nTime per file:\n" + times_table(column_times([job])), flush=True)
-    return job.proc.returncode
+    return code
 
 
 def check_kernels(argv: list[str]) -> int:
