@@ -11,7 +11,8 @@ trains a deep copy, with a deep copy of the optimiser), so the finder can run be
 training.
 
 **The rule for the suggestion.** The loss of single batches is noisy, so it is smoothed with an
-exponential moving average (``smoothing`` = 0.98, bias-corrected as in Adam). The run stops once the
+exponential moving average (``smoothing`` = ``LR_FINDER_SMOOTHING`` = 0.98, bias-corrected as in Adam: a
+memory of about 1 / (1 - 0.98) = 50 steps). The run stops once the
 smoothed loss exceeds ``diverge_factor`` (4) times its lowest value, or the numbers overflow
 (a ``NonFiniteError``). The suggested rate is the rate at the lowest smoothed loss divided by 10: at the minimum
 the steps are already nearly too large, and a tenth of it is still on the falling part of the
@@ -29,6 +30,9 @@ from cnnlib.errors import NonFiniteError
 from cnnlib.optimizers import SGD, check_trainable
 from cnnlib.schedules import ExponentialRange
 from cnnlib.train import fit
+
+#: The weight of the old value in the moving average of the batch losses (``find_lr(smoothing=...)``).
+LR_FINDER_SMOOTHING = 0.98
 
 
 class _Stop(Exception):
@@ -50,7 +54,7 @@ class LRFinderResult:
 
 
 def find_lr(net, x, y, *, start_lr=1e-4, end_lr=10.0, num_steps=200, batch_size=32, optimizer=None,
-            loss="softmax_cross_entropy", rng=None, smoothing=0.98, diverge_factor=4.0, min_steps=10):
+            loss="softmax_cross_entropy", rng=None, smoothing=LR_FINDER_SMOOTHING, diverge_factor=4.0, min_steps=10):
     """Train a copy of ``net`` with the rate growing from ``start_lr`` to ``end_lr`` over ``num_steps``
     steps (``cnnlib.schedules.ExponentialRange``), one record per step; return an ``LRFinderResult``.
 

@@ -120,3 +120,10 @@ def test_float32_layer_matches_keras_batch_normalization(keras_jax, shape, train
     assert worst_error(layer.buffers["running_var"], k_var) < 1e-5
     if not training:
         np.testing.assert_array_equal(layer.buffers["running_mean"], mean)
+
+
+def test_keras_defaults_that_the_course_quotes(keras_jax):
+    # cnnlib.layers.normalization and notebook 12's exercise 7 quote Keras' defaults: momentum 0.99, epsilon 1e-3
+    keras, _ = keras_jax
+    layer = keras.layers.BatchNormalization()
+    assert (layer.momentum, layer.epsilon) == (0.99, 1e-3)
